@@ -1,0 +1,3 @@
+from ideocli.cli import main
+
+main()

@@ -1,0 +1,341 @@
+"""The `ideo` command line: parse options, call one domain function, hand the result to a renderer."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ideocli import __version__
+from ideocli.errors import ExitCode, IdeoError, NotFound
+from ideocli.paths import Paths, resolve_paths
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+PROGRESS_DELAY_SECONDS = 0.5
+
+
+class IdeoGroup(click.Group):
+    """Turns every IdeoError into one message on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except IdeoError as error:
+            report_error(error)
+            ctx.exit(int(error.exit_code))
+
+
+def report_error(error: IdeoError) -> None:
+    from ideocli.articles import strip_controls
+
+    click.echo(f"ideo: {strip_controls(error.message)}", err=True)
+    if error.hints:
+        label = "did you mean" if isinstance(error, NotFound) and error.message.startswith("no ") else "candidates"
+        click.echo(f"{label}: {strip_controls('; '.join(error.hints))}", err=True)
+
+
+class DelayedProgress:
+    """Progress callback that shows a bar only once a build has run for half a second."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None and time.monotonic() - self.started > PROGRESS_DELAY_SECONDS:
+            from ideocli.render.richtext import ProgressBar
+
+            self.bar = ProgressBar(total)
+        if self.bar is not None:
+            self.bar.update(done)
+            if done >= total:
+                self.bar.close()
+
+
+class State:
+    """What the group resolves once for every command."""
+
+    def __init__(self, paths: Paths) -> None:
+        self.paths = paths
+
+    def library(self, force: bool = False) -> Any:
+        from ideocli.library import open_library
+        from ideocli.render import is_terminal
+
+        progress = DelayedProgress() if is_terminal(sys.stderr) else None
+        library = open_library(self.paths, on_progress=progress, force=force)
+        for problem in library.problems:
+            click.echo(f"ideo: warning: {problem} (entry skipped)", err=True)
+        return library
+
+
+def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --format and --color to a command that prints data."""
+    command = click.option(
+        "--color",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        help="Colour: auto follows the terminal; NO_COLOR and TERM=dumb turn it off.",
+    )(command)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["auto", "rich", "plain", "json"]),
+        default="auto",
+        show_default=True,
+        help="Output format: auto is rich on a terminal and plain when piped.",
+    )(command)
+
+
+def output_for(fmt: str, color: str) -> Any:
+    from ideocli.render import choose_output, renderer
+
+    output = choose_output(sys.stdout, fmt, color, os.environ)
+    return output, renderer(output)
+
+
+def count_entries(paths: Paths) -> int:
+    from ideocli.layout import corpus_files
+
+    return sum(1 for _ in corpus_files(paths.corpus)) if paths.corpus.is_dir() else 0
+
+
+@click.group(cls=IdeoGroup, context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
+@click.option(
+    "--corpus", "corpus_dir", metavar="DIR", help="Corpus directory (default: the shipped corpus; env IDEO_CORPUS)."
+)
+@click.option(
+    "--index-dir",
+    metavar="DIR",
+    help="Index directory (default: index/ in a checkout, else the user cache; env IDEO_INDEX).",
+)
+@click.option("--version", "show_version", is_flag=True, help="Print the version and the corpus size, then exit.")
+@click.pass_context
+def cli(ctx: click.Context, corpus_dir: str | None, index_dir: str | None, show_version: bool) -> None:
+    """ideo: political ideologies and the concepts of political thought, offline.
+
+    Look an entry up by name, search the full text, get a one-line definition, or walk the
+    cross-references. Output is Rich on a terminal and plain text when piped; every data
+    command takes --format plain|json for scripts.
+
+    \b
+    Examples:
+      ideo show trotskyism
+      ideo search "permanent revolution"
+      ideo define "vanguard party"
+      ideo related trotskyism --depth 2
+      ideo list --kind term
+      ideo show trotskyism --summary | fold -s
+    """
+    paths = resolve_paths(corpus_flag=corpus_dir, index_flag=index_dir, env=os.environ)
+    ctx.obj = State(paths)
+    if show_version:
+        click.echo(f"ideo {__version__} ({count_entries(paths)} entries in {paths.corpus})")
+        ctx.exit()
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+@cli.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option("--summary", is_flag=True, help="Only the summary: one line of plain text per NAME when piped.")
+@click.option("--section", metavar="NAME", help="Only one section of the body, e.g. History or 'Core ideas'.")
+@output_options
+@click.pass_obj
+def show(state: State, names: tuple[str, ...], summary: bool, section: str | None, fmt: str, color: str) -> None:
+    """Show entries by slug, title or alias (case and punctuation do not matter).
+
+    \b
+    Examples:
+      ideo show trotskyism
+      ideo show "Marxism–Leninism" stalinism
+      ideo show trotskyist --section history
+      ideo show anarchism --summary --format json
+    """
+    library = state.library()
+    articles = [library.resolve(name) for name in names]
+    output, render = output_for(fmt, color)
+    if summary:
+        render.summaries(output, articles)
+    elif section:
+        render.sections(output, [(a, section, library.section(a, section)) for a in articles])
+    else:
+        render.entries(output, articles, library.titles())
+
+
+@cli.command()
+@click.argument("terms", nargs=-1, required=True)
+@output_options
+@click.pass_obj
+def define(state: State, terms: tuple[str, ...], fmt: str, color: str) -> None:
+    """Print the one-sentence definition of a term or ideology, then "see also".
+
+    \b
+    Examples:
+      ideo define "vanguard party"
+      ideo define NEP dotP
+      ideo define bonapartism --format json
+    """
+    library = state.library()
+    articles = [library.resolve(term) for term in terms]
+    output, render = output_for(fmt, color)
+    render.definitions(output, [(article, library.see_also(article)) for article in articles])
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="How many results to show.")
+@click.option("--kind", type=click.Choice(["ideology", "term"]), help="Only ideologies or only terms.")
+@click.option("--family", metavar="NAME", help="Only entries of one family, e.g. anarchism.")
+@output_options
+@click.pass_obj
+def search(state: State, query: str, limit: int, kind: str | None, family: str | None, fmt: str, color: str) -> None:
+    """Full-text search, ranked, with highlighted snippets.
+
+    QUERY uses Whoosh's query language: words (any may match; better matches rank first),
+    "exact phrases", AND / OR / NOT, -word to exclude, prefix*, and the fields
+    title:, family: and kind:. Words are stemmed and accents folded.
+
+    \b
+    Examples:
+      ideo search "permanent revolution"
+      ideo search 'anarchism -marxism'
+      ideo search 'title:social* kind:ideology'
+      ideo search revolution --family anarchism --limit 5
+    """
+    library = state.library()
+    result = library.search(query, limit=limit, kind=kind, family=family)
+    if not result.hits:
+        raise NotFound(f'no results for "{query}"', hints=tuple(library.did_you_mean(query)))
+    output, render = output_for(fmt, color)
+    render.hits(output, result)
+
+
+@cli.command()
+@click.argument("name")
+@click.option(
+    "--depth", type=click.IntRange(1, 5), default=1, show_default=True, help="How many levels of relations to follow."
+)
+@output_options
+@click.pass_obj
+def related(state: State, name: str, depth: int, fmt: str, color: str) -> None:
+    """Show the cross-reference neighbourhood of an entry as a tree.
+
+    Branches are labelled derived from, related, opposed to, terms, ideologies, and
+    linked from (entries that point here). An entry already shown is not expanded again.
+
+    \b
+    Examples:
+      ideo related trotskyism
+      ideo related trotskyism --depth 2
+      ideo related "united front" --format json
+    """
+    library = state.library()
+    article = library.resolve(name)
+    output, render = output_for(fmt, color)
+    render.tree(output, library.related_tree(article.slug, depth))
+
+
+@cli.command("list")
+@click.option("--kind", type=click.Choice(["ideology", "term"]), help="Only ideologies or only terms.")
+@click.option("--family", metavar="NAME", help="Only entries of one family, e.g. socialism.")
+@click.option("--long", "long_", is_flag=True, help="Add titles and summaries.")
+@output_options
+@click.pass_obj
+def list_(state: State, kind: str | None, family: str | None, long_: bool, fmt: str, color: str) -> None:
+    """List entries: one slug per line when piped, a table on a terminal.
+
+    \b
+    Examples:
+      ideo list
+      ideo list --kind ideology --family anarchism
+      ideo list --long | grep -i revolution
+    """
+    library = state.library()
+    articles = library.listing(kind, family)
+    if not articles:
+        raise NotFound("no entries match those filters")
+    output, render = output_for(fmt, color)
+    render.listing(output, articles, long_)
+
+
+@cli.command()
+@output_options
+@click.pass_obj
+def check(state: State, fmt: str, color: str) -> None:
+    """Validate the whole corpus; print each problem as path:line: message, exit 3 if any.
+
+    Checks the front matter schema, slugs, summary and definition lengths, body length and
+    sections, the family vocabulary, that every relation and [[link]] resolves, and alias
+    collisions.
+
+    \b
+    Examples:
+      ideo check
+      ideo --corpus ~/my-corpus check --format json
+    """
+    from ideocli.corpus import check_corpus, load_corpus
+
+    loaded = load_corpus(state.paths.corpus)
+    problems = check_corpus(loaded)
+    output, render = output_for(fmt, color)
+    render.problems(output, problems, len(loaded.entries))
+    if problems:
+        click.echo(f"ideo: {len(problems)} problems in {state.paths.corpus}", err=True)
+        raise click.exceptions.Exit(int(ExitCode.DATA))
+    click.echo(f"ideo: {len(loaded.entries)} entries, no problems", err=True)
+
+
+@cli.command("index")
+@output_options
+@click.pass_obj
+def index_(state: State, fmt: str, color: str) -> None:
+    """Rebuild the search index now and report counts and time.
+
+    The index is rebuilt automatically when the corpus changes; this forces it.
+
+    \b
+    Examples:
+      ideo index
+      IDEO_INDEX=/tmp/ideo-index ideo index --format json
+    """
+    library = state.library(force=True)
+    output, render = output_for(fmt, color)
+    render.index_report(output, library.build_report)
+
+
+@cli.command()
+@click.pass_obj
+def paths(state: State) -> None:
+    """Print where the corpus and the index are, and which rule chose each.
+
+    \b
+    Examples:
+      ideo paths
+      IDEO_INDEX=/tmp/ideo ideo paths
+    """
+    click.echo(f"corpus\t{state.paths.corpus}\t({state.paths.corpus_source})")
+    click.echo(f"index\t{state.paths.index}\t({state.paths.index_source})")
+
+
+def main() -> None:
+    """Console-script entry point: Ctrl-C and a closed pipe end quietly with their exit codes."""
+    try:
+        code = cli.main(standalone_mode=False)
+        sys.stdout.flush()
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("", err=True)
+        code = ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        # Point stdout at devnull so the interpreter's final flush does not complain.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = ExitCode.BROKEN_PIPE
+    except click.exceptions.ClickException as error:
+        error.show()
+        code = error.exit_code
+    sys.exit(int(code or 0))

@@ -1,0 +1,324 @@
+"""Read the Markdown corpus into Articles and validate it (`ideo check`).
+
+YAML is imported only inside the functions that parse, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ideocli.articles import RELATIONS, Article, KeyText, link_targets, normalize_name, split_sections, strip_controls
+from ideocli.layout import VOCABULARY_FILE, corpus_files
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+LIST_FIELDS = ("aliases", "family", "key_figures", *RELATIONS)
+TEXT_FIELDS = ("title", "summary", "definition", "era", "region")
+KNOWN_FIELDS = {*LIST_FIELDS, *TEXT_FIELDS, "founded", "key_texts"}
+REQUIRED = {
+    "ideology": ("title", "summary", "definition", "family", "founded", "era", "region", "key_figures", "key_texts"),
+    "term": ("title", "summary", "definition", "ideologies"),
+}
+REQUIRED_SECTIONS = ("Overview", "Core ideas", "History", "Criticism")
+SUMMARY_CHARS = (120, 450)
+DEFINITION_CHARS = 200
+BODY_WORDS = {"ideology": (450, 1200), "term": (60, 300)}
+RELATION_KINDS = {"terms": "term", "ideologies": "ideology"}  # relations that must point at one kind
+MIN_IDEOLOGY_RELATIONS = 3
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One corpus problem, printed as `path:line: message`."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    families: frozenset[str]
+    shared_names: frozenset[str]  # normalized names more than one entry may claim
+
+
+@dataclass
+class ParsedEntry:
+    """An Article plus where its parts sit in the file, for check messages."""
+
+    article: Article
+    display_path: str
+    key_lines: dict[str, int]
+    body_line: int
+    extra_keys: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LoadedCorpus:
+    entries: list[ParsedEntry]
+    problems: list[Problem]  # files that could not be loaded at all
+    vocabulary: Vocabulary
+
+    @property
+    def articles(self) -> list[Article]:
+        return [entry.article for entry in self.entries]
+
+
+def load_vocabulary(root: Path) -> tuple[Vocabulary, list[Problem]]:
+    """Return the controlled vocabulary of `root/vocabulary.yaml` and any problems reading it."""
+    import yaml
+
+    path = root / VOCABULARY_FILE
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        return Vocabulary(frozenset(), frozenset()), [Problem(VOCABULARY_FILE, 1, "missing: the family vocabulary")]
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return Vocabulary(frozenset(), frozenset()), [Problem(VOCABULARY_FILE, 1, f"unreadable: {one_line_error(exc)}")]
+    families = data.get("families") if isinstance(data, dict) else None
+    shared = data.get("shared_names", []) if isinstance(data, dict) else None
+    if not isinstance(families, list) or not isinstance(shared, list):
+        return Vocabulary(frozenset(), frozenset()), [
+            Problem(VOCABULARY_FILE, 1, "needs lists 'families' and 'shared_names'")
+        ]
+    return Vocabulary(frozenset(map(str, families)), frozenset(normalize_name(str(n)) for n in shared)), []
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML safely, with libyaml's C parser when PyYAML has it (several times faster)."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def one_line_error(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Return (front matter, body, line where the body starts), or None when there is none."""
+    if not text.startswith("---\n"):
+        return None
+    lines = text.splitlines(keepends=True)
+    for number, line in enumerate(lines[1:], start=1):
+        if line.rstrip("\r\n") == "---":
+            return "".join(lines[1:number]), "".join(lines[number + 1 :]), number + 2
+    return None
+
+
+def parse_entry(text: str, *, slug: str, kind: str, display_path: str) -> ParsedEntry:
+    """Parse one entry file.
+
+    Raises ValueError("line: message") when the file cannot become an Article at all.
+    """
+    import yaml
+
+    text = strip_controls(text.lstrip("\ufeff"))  # escape sequences must never reach a terminal
+    parts = split_front_matter(text)
+    if parts is None:
+        raise ValueError("1: no front matter: the file must start with a '---' line and close it with another")
+    front, body, body_line = parts
+    try:
+        data = load_yaml(front)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        raise ValueError(
+            f"{line}: malformed front matter: {getattr(exc, 'problem', None) or one_line_error(exc)}"
+        ) from None
+    if not isinstance(data, dict):
+        raise ValueError("2: front matter must be a mapping of keys to values")
+    key_lines = {}
+    for number, line in enumerate(front.splitlines(), start=2):
+        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if match:
+            key_lines.setdefault(match.group(1), number)
+
+    def fail(key: str, message: str) -> ValueError:
+        return ValueError(f"{key_lines.get(key, 2)}: {message}")
+
+    values: dict[str, Any] = {}
+    for key in ("title", "summary", "definition"):
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise fail(key, f"'{key}' is required and must be text")
+        values[key] = " ".join(value.split())
+    for key in ("era", "region"):
+        value = data.get(key, "")
+        if not isinstance(value, (str, int)):
+            raise fail(key, f"'{key}' must be text")
+        values[key] = str(value).strip()
+    for key in LIST_FIELDS:
+        value = data.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(item, (str, int)) for item in value):
+            raise fail(key, f"'{key}' must be a list of names, like [a, b]")
+        values[key] = tuple(str(item).strip() for item in value)
+    founded = data.get("founded")
+    if founded is not None and (not isinstance(founded, int) or isinstance(founded, bool)):
+        raise fail("founded", "'founded' must be a year, like 1905")
+    values["founded"] = founded
+    texts = []
+    for item in data.get("key_texts") or []:
+        if (
+            not isinstance(item, dict)
+            or set(item) != {"title", "author", "year"}
+            or not isinstance(item["year"], int)
+            or not all(isinstance(item[k], str) and item[k].strip() for k in ("title", "author"))
+        ):
+            raise fail("key_texts", "each key text must be {title: ..., author: ..., year: 1848}")
+        texts.append(KeyText(item["title"].strip(), item["author"].strip(), item["year"]))
+    values["key_texts"] = tuple(texts)
+    body = body.strip("\n")
+    article = Article(
+        slug=slug,
+        kind=kind,
+        body=body,
+        path=display_path,
+        links=tuple(dict.fromkeys(target for target, _ in link_targets(body))),
+        **values,
+    )
+    extra = sorted(str(key) for key in data if key not in KNOWN_FIELDS)
+    return ParsedEntry(article, display_path, key_lines, body_line, extra)
+
+
+def load_corpus(root: Path) -> LoadedCorpus:
+    """Load every entry under root.
+
+    A file that cannot be parsed becomes a Problem and is skipped; the others still load.
+    Raises CorpusProblem when root is not a corpus directory at all.
+    """
+    from ideocli.errors import CorpusProblem
+
+    if not root.is_dir():
+        raise CorpusProblem(f"corpus directory not found: {root}")
+    vocabulary, problems = load_vocabulary(root)
+    entries: list[ParsedEntry] = []
+    seen: dict[str, str] = {}
+    for path, kind in corpus_files(root):
+        display = str(path.relative_to(root))
+        slug = path.stem
+        if not SLUG_RE.match(slug):
+            problems.append(Problem(display, 1, f"bad slug {slug!r}: use lowercase ASCII words joined by hyphens"))
+            continue
+        if slug in seen:
+            problems.append(Problem(display, 1, f"duplicate slug {slug!r}: also {seen[slug]}"))
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(display, 1, f"unreadable: {one_line_error(exc)}"))
+            continue
+        try:
+            entry = parse_entry(text, slug=slug, kind=kind, display_path=display)
+        except ValueError as exc:
+            line, _, message = str(exc).partition(": ")
+            problems.append(Problem(display, int(line), message))
+            continue
+        seen[slug] = display
+        entries.append(entry)
+    if not entries and not problems:
+        raise CorpusProblem(f"no entries in {root}: expected ideologies/*.md and terms/*.md")
+    return LoadedCorpus(entries, problems, vocabulary)
+
+
+def with_article(kind: str) -> str:
+    return "an ideology" if kind == "ideology" else "a term"
+
+
+def count_words(markdown: str) -> int:
+    """Return the number of words in a body, headings not counted."""
+    text = "\n".join(line for line in markdown.splitlines() if not line.lstrip().startswith("#"))
+    text = re.sub(r"\[\[([^\]|]+)\|([^\]]+)\]\]", r"\2", text)
+    return len(WORD_RE.findall(text))
+
+
+def check_corpus(corpus: LoadedCorpus) -> list[Problem]:
+    """Return every problem in a loaded corpus (load failures included), sorted by file and line."""
+    problems = list(corpus.problems)
+    by_slug = {entry.article.slug: entry.article for entry in corpus.entries}
+    claims: dict[str, list[tuple[str, str]]] = {}
+    for entry in corpus.entries:
+        article = entry.article
+        for label, name in [("slug", article.slug), ("title", article.title)] + [("alias", a) for a in article.aliases]:
+            key = normalize_name(name)
+            if key and (article.slug, label) not in [(s, lab) for s, lab in claims.get(key, [])]:
+                claims.setdefault(key, []).append((article.slug, label))
+    for entry in corpus.entries:
+        problems.extend(check_entry(entry, by_slug, corpus.vocabulary))
+        article = entry.article
+        for alias in article.aliases:
+            key = normalize_name(alias)
+            others = sorted({slug for slug, _ in claims.get(key, []) if slug != article.slug})
+            if others and key not in corpus.vocabulary.shared_names:
+                problems.append(
+                    Problem(
+                        entry.display_path,
+                        entry.key_lines.get("aliases", 2),
+                        f"alias {alias!r} clashes with {', '.join(others)}",
+                    )
+                )
+    return sorted(set(problems))
+
+
+def check_entry(entry: ParsedEntry, by_slug: dict[str, Article], vocabulary: Vocabulary) -> list[Problem]:
+    """Return the problems of one parsed entry against the rest of the corpus."""
+    article, path = entry.article, entry.display_path
+    kind_label = with_article(article.kind)
+    problems: list[Problem] = []
+
+    def report(key: str, message: str) -> None:
+        problems.append(Problem(path, entry.key_lines.get(key, 2), message))
+
+    for key in entry.extra_keys:
+        report(key, f"unknown key {key!r}")
+    for key in REQUIRED[article.kind]:
+        if getattr(article, key) in (None, "", ()):
+            report(key, f"'{key}' is required for {kind_label}")
+    low, high = SUMMARY_CHARS
+    if not low <= len(article.summary) <= high:
+        report("summary", f"summary has {len(article.summary)} characters; it needs {low}-{high}")
+    if len(article.definition) > DEFINITION_CHARS:
+        report("definition", f"definition has {len(article.definition)} characters; at most {DEFINITION_CHARS}")
+    for family in article.family:
+        if family not in vocabulary.families:
+            report("family", f"family {family!r} is not in {VOCABULARY_FILE}")
+    for relation in RELATIONS:
+        for target in getattr(article, relation):
+            if target == article.slug:
+                report(relation, f"{relation} names the entry itself")
+            elif target not in by_slug:
+                report(relation, f"{relation}: no entry {target!r}")
+            elif relation in RELATION_KINDS and by_slug[target].kind != RELATION_KINDS[relation]:
+                report(
+                    relation,
+                    f"{relation}: {target!r} is {with_article(by_slug[target].kind)}, "
+                    f"not {with_article(RELATION_KINDS[relation])}",
+                )
+    if article.kind == "ideology":
+        named = set(article.derived_from) | set(article.related) | set(article.opposed_to)
+        if len(named) < MIN_IDEOLOGY_RELATIONS:
+            report(
+                "related",
+                f"an ideology needs at least {MIN_IDEOLOGY_RELATIONS} entries in derived_from, related and opposed_to",
+            )
+    for target, offset in link_targets(article.body):
+        if target not in by_slug:
+            line = entry.body_line + article.body[:offset].count("\n")
+            problems.append(Problem(path, line, f"link [[{target}]]: no entry {target!r}"))
+    low, high = BODY_WORDS[article.kind]
+    words = count_words(article.body)
+    if not low <= words <= high:
+        problems.append(Problem(path, entry.body_line, f"body has {words} words; {kind_label} needs {low}-{high}"))
+    if article.kind == "ideology":
+        headings = [heading for heading, _ in split_sections(article.body)]
+        for section in REQUIRED_SECTIONS:
+            if section not in headings:
+                problems.append(Problem(path, entry.body_line, f"missing section '## {section}'"))
+    return problems

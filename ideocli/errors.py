@@ -1,0 +1,47 @@
+"""The one exception hierarchy of ideo, and the exit codes it maps to."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes; documented in README.md."""
+
+    OK = 0
+    NOT_FOUND = 1  # no such entry, no search results, no such section
+    USAGE = 2  # bad options or arguments (Click uses 2 as well)
+    DATA = 3  # the corpus or the index has a problem
+    INTERRUPTED = 130  # Ctrl-C
+    BROKEN_PIPE = 141  # the reader of our stdout went away (128 + SIGPIPE)
+
+
+class IdeoError(Exception):
+    """Base class: a message fit for users and the exit code to leave with."""
+
+    exit_code: ExitCode = ExitCode.DATA
+
+    def __init__(self, message: str, *, hints: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hints = hints
+
+
+class NotFound(IdeoError):
+    """No entry, result or section matched; `hints` are suggestions to print."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+
+class BadUsage(IdeoError):
+    """The request itself is malformed (empty or oversized query, bad depth...)."""
+
+    exit_code = ExitCode.USAGE
+
+
+class CorpusProblem(IdeoError):
+    """The corpus cannot be read or fails validation."""
+
+
+class IndexProblem(IdeoError):
+    """The index cannot be built, opened or searched."""

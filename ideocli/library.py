@@ -1,0 +1,199 @@
+"""The domain facade the CLI calls: open the corpus through its index, look entries up.
+
+Looking up, listing and walking relations use only the catalog written at index time, so
+they never import YAML or Whoosh; searching imports Whoosh through `ideocli.search`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from ideocli.articles import RELATIONS, Article, article_from_dict, normalize_name, split_sections
+from ideocli.errors import IndexProblem, NotFound
+from ideocli.paths import Paths
+from ideocli.store import BuildReport, Generation, Progress, ensure_generation, read_catalog
+
+if TYPE_CHECKING:
+    from ideocli.search import SearchResult
+
+MAX_SUGGESTIONS = 5
+MAX_DEPTH = 5
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """One entry in a relations tree; `relation` says how its parent reaches it."""
+
+    slug: str
+    title: str
+    kind: str
+    relation: str  # "" for the root, a RELATIONS name, or "linked_from" for back-links
+    children: tuple[TreeNode, ...] = ()
+    repeated: bool = False  # already shown higher up, so not expanded again
+
+
+class Library:
+    """An opened corpus: the entries of one index generation."""
+
+    def __init__(
+        self, paths: Paths, generation: Generation, catalog: dict[str, Any], report: BuildReport | None
+    ) -> None:
+        self.paths = paths
+        self.generation = generation
+        self.build_report = report
+        self.raw = {data["slug"]: data for data in catalog["articles"]}
+        self.names: dict[str, list[str]] = catalog["names"]
+        self.problems = [f"{path}:{line}: {message}" for path, line, message in catalog.get("problems", [])]
+        self._entries: dict[str, Article] | None = None
+
+    @property
+    def entries(self) -> dict[str, Article]:
+        """All entries (without bodies), built on first use: a single lookup does not need them."""
+        if self._entries is None:
+            self._entries = {slug: article_from_dict(data) for slug, data in self.raw.items()}
+        return self._entries
+
+    def titles(self) -> dict[str, str]:
+        return {slug: data["title"] for slug, data in self.raw.items()}
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def full(self, slug: str) -> Article:
+        """Return the entry with its body read from the generation."""
+        article = self._entries[slug] if self._entries else article_from_dict(self.raw[slug])
+        try:
+            body = self.generation.body_path(slug).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise IndexProblem(f"index generation is damaged ({exc.strerror}); run `ideo index`") from None
+        return replace(article, body=body)
+
+    def resolve(self, name: str) -> Article:
+        """Return the entry a name means (slug, title or alias; case and punctuation ignored).
+
+        Raises NotFound with suggestions when nothing matches, or when the name is ambiguous.
+        """
+        slugs = self.names.get(normalize_name(name), [])
+        if len(slugs) == 1:
+            return self.full(slugs[0])
+        if len(slugs) > 1:
+            titles = tuple(f"{self.raw[s]['title']} ({s})" for s in slugs)
+            raise NotFound(f'"{name}" names more than one entry; use a slug', hints=titles)
+        raise NotFound(f'no entry "{name}"', hints=tuple(self.suggest(name)))
+
+    def suggest(self, name: str, *, use_search: bool = True) -> list[str]:
+        """Return up to five entry titles close to `name`: close names first, then search hits."""
+        wanted = normalize_name(name)
+        close = difflib.get_close_matches(wanted, list(self.names), n=MAX_SUGGESTIONS * 2, cutoff=0.6)
+        titles: list[str] = []
+        for key in close:
+            for slug in self.names[key]:
+                title = self.raw[slug]["title"]
+                if title not in titles:
+                    titles.append(title)
+        if use_search and len(titles) < MAX_SUGGESTIONS and wanted:
+            try:
+                result = self.search(wanted, limit=MAX_SUGGESTIONS)
+            except Exception:  # suggestions are a courtesy; a failed search must not mask "not found"
+                result = None
+            for hit in result.hits if result else ():
+                if hit.title not in titles:
+                    titles.append(hit.title)
+        return titles[:MAX_SUGGESTIONS]
+
+    def section(self, article: Article, wanted: str) -> str:
+        """Return one body section by heading (case-insensitive); raises NotFound listing the others."""
+        sections = split_sections(article.body)
+        for heading, text in sections:
+            if heading and normalize_name(heading) == normalize_name(wanted):
+                return text
+        names = ", ".join(heading for heading, _ in sections if heading) or "none"
+        raise NotFound(f'{article.title} has no section "{wanted}" (sections: {names})')
+
+    def listing(self, kind: str | None = None, family: str | None = None) -> list[Article]:
+        """Return entries sorted by slug, filtered by kind and family."""
+        return [
+            article
+            for slug, article in sorted(self.entries.items())
+            if (kind is None or article.kind == kind) and (family is None or family.lower() in article.family)
+        ]
+
+    def see_also(self, article: Article) -> list[Article]:
+        """Return the entries a reader of `article` should look at next, most related first."""
+        order = [*article.related, *article.terms, *article.ideologies, *article.derived_from, *article.opposed_to]
+        return [article_from_dict(self.raw[slug]) for slug in dict.fromkeys(order) if slug in self.raw]
+
+    # --- relations -----------------------------------------------------------------------
+
+    def backlinks(self, slug: str) -> list[str]:
+        """Return the slugs of entries that point at `slug`, through relations or inline links."""
+        return sorted(other.slug for other in self.entries.values() if other.slug != slug and slug in other.outgoing())
+
+    def related_tree(self, slug: str, depth: int) -> TreeNode:
+        """Return the relations neighbourhood of `slug` down to `depth` levels."""
+        seen: set[str] = set()
+
+        def node(current: str, relation: str, level: int) -> TreeNode:
+            article = self.entries[current]
+            if current in seen:
+                return TreeNode(current, article.title, article.kind, relation, repeated=level < depth)
+            seen.add(current)
+            children: list[TreeNode] = []
+            if level < depth:
+                edges: list[tuple[str, str]] = [
+                    (relation_name, target) for relation_name in RELATIONS for target in getattr(article, relation_name)
+                ]
+                edges += [
+                    ("linked_from", source) for source in self.backlinks(current) if source not in article.outgoing()
+                ]
+                for relation_name, target in edges:
+                    if target in self.entries:
+                        children.append(node(target, relation_name, level + 1))
+            return TreeNode(current, article.title, article.kind, relation, tuple(children))
+
+        return node(slug, "", 0)
+
+    # --- search --------------------------------------------------------------------------
+
+    def search(self, query: str, *, limit: int, kind: str | None = None, family: str | None = None) -> SearchResult:
+        """Search the full-text index; a damaged index is rebuilt once, then reported.
+
+        Raises BadUsage for unusable queries and IndexProblem when the index stays broken.
+        """
+        from ideocli.search import CORRUPTION_ERRORS, search
+
+        try:
+            return search(self.generation.whoosh, query, limit=limit, kind=kind, family=family)
+        except CORRUPTION_ERRORS:
+            self.generation, self.build_report = ensure_generation(self.paths.corpus, self.paths.index, force=True)
+        try:
+            return search(self.generation.whoosh, query, limit=limit, kind=kind, family=family)
+        except CORRUPTION_ERRORS as exc:
+            raise IndexProblem(f"the index at {self.paths.index} is damaged even after a rebuild: {exc!r}") from None
+
+    def did_you_mean(self, query: str) -> list[str]:
+        """Return titles close to a query that found nothing (whole query, then each word)."""
+        titles = self.suggest(query, use_search=False)
+        for word in query.split():
+            for title in self.suggest(word, use_search=False):
+                if title not in titles:
+                    titles.append(title)
+        return titles[:MAX_SUGGESTIONS]
+
+
+def open_library(paths: Paths, *, on_progress: Progress | None = None, force: bool = False) -> Library:
+    """Return the library for `paths`, building or refreshing the index first when needed.
+
+    Raises CorpusProblem or IndexProblem when neither the index nor the corpus can be used.
+    """
+    generation, report = ensure_generation(paths.corpus, paths.index, force=force, on_progress=on_progress)
+    try:
+        catalog = read_catalog(generation)
+    except (OSError, ValueError):
+        generation, report = ensure_generation(paths.corpus, paths.index, force=True, on_progress=on_progress)
+        try:
+            catalog = read_catalog(generation)
+        except (OSError, ValueError) as exc:
+            raise IndexProblem(f"cannot read the index at {paths.index}: {exc}") from None
+    return Library(paths, generation, catalog, report)

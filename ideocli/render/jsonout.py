@@ -1,0 +1,128 @@
+"""JSON: one document per call, sorted keys, `schema_version` first-class; see README.md."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ideocli.articles import Article
+from ideocli.library import TreeNode
+from ideocli.render import SCHEMA_VERSION, Output
+from ideocli.store import BuildReport
+
+if TYPE_CHECKING:
+    from ideocli.corpus import Problem
+    from ideocli.search import SearchResult
+
+
+def emit(out: Output, document: dict[str, Any]) -> None:
+    json.dump({"schema_version": SCHEMA_VERSION, **document}, out.stream, ensure_ascii=False, indent=2, sort_keys=True)
+    out.stream.write("\n")
+
+
+def entry(article: Article) -> dict[str, Any]:
+    data = article.to_dict()
+    del data["path"], data["links"]
+    return data
+
+
+def entries(out: Output, articles: Sequence[Article], titles: Mapping[str, str]) -> None:
+    emit(out, {"entries": [entry(article) for article in articles]})
+
+
+def summaries(out: Output, articles: Sequence[Article]) -> None:
+    emit(out, {"entries": [{"slug": a.slug, "title": a.title, "summary": a.summary} for a in articles]})
+
+
+def sections(out: Output, items: Sequence[tuple[Article, str, str]]) -> None:
+    emit(
+        out,
+        {
+            "entries": [
+                {"slug": a.slug, "title": a.title, "section": heading, "text": text} for a, heading, text in items
+            ]
+        },
+    )
+
+
+def definitions(out: Output, items: Sequence[tuple[Article, Sequence[Article]]]) -> None:
+    emit(
+        out,
+        {
+            "entries": [
+                {
+                    "slug": a.slug,
+                    "kind": a.kind,
+                    "title": a.title,
+                    "definition": a.definition,
+                    "see_also": [o.slug for o in see],
+                }
+                for a, see in items
+            ]
+        },
+    )
+
+
+def hits(out: Output, result: SearchResult) -> None:
+    emit(
+        out,
+        {
+            "query": result.query,
+            "total": result.total,
+            "hits": [
+                {"slug": h.slug, "title": h.title, "kind": h.kind, "score": h.score, "snippet": h.snippet_text}
+                for h in result.hits
+            ],
+        },
+    )
+
+
+def listing(out: Output, articles: Sequence[Article], long: bool) -> None:
+    rows = []
+    for article in articles:
+        row = {"slug": article.slug, "kind": article.kind, "title": article.title, "family": list(article.family)}
+        if long:
+            row["summary"] = article.summary
+        rows.append(row)
+    emit(out, {"entries": rows})
+
+
+def tree_node(node: TreeNode) -> dict[str, Any]:
+    return {
+        "slug": node.slug,
+        "title": node.title,
+        "kind": node.kind,
+        "relation": node.relation or None,
+        "repeated": node.repeated,
+        "children": [tree_node(child) for child in node.children],
+    }
+
+
+def tree(out: Output, root: TreeNode) -> None:
+    emit(out, {"tree": tree_node(root)})
+
+
+def problems(out: Output, found: Sequence[Problem], checked: int) -> None:
+    emit(
+        out,
+        {
+            "ok": not found,
+            "checked": checked,
+            "problems": [{"path": p.path, "line": p.line, "message": p.message} for p in found],
+        },
+    )
+
+
+def index_report(out: Output, report: BuildReport) -> None:
+    emit(
+        out,
+        {
+            "entries": report.entries,
+            "ideologies": report.ideologies,
+            "terms": report.terms,
+            "problems": report.problems,
+            "seconds": round(report.seconds, 3),
+            "index": str(report.generation.parent),
+        },
+    )

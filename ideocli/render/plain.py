@@ -1,0 +1,137 @@
+"""Plain text: stable, uncoloured, no box drawing; what pipes and scripts get."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from ideocli.articles import RELATION_LABELS, Article, one_line, reflow, replace_links, split_sections
+from ideocli.library import TreeNode
+from ideocli.render import Output
+from ideocli.store import BuildReport
+
+if TYPE_CHECKING:
+    from ideocli.corpus import Problem
+    from ideocli.search import SearchResult
+
+TREE_LABELS = {**{name: label.lower() for name, label in RELATION_LABELS.items()}, "linked_from": "linked from"}
+
+
+def write(out: Output, text: str = "") -> None:
+    out.stream.write(text + "\n")
+
+
+def facts(article: Article) -> list[tuple[str, str]]:
+    """Return the (label, value) rows of an entry's facts table, skipping empty ones."""
+    rows = [
+        ("Founded", str(article.founded) if article.founded else ""),
+        ("Era", article.era),
+        ("Region", article.region),
+        ("Key figures", ", ".join(article.key_figures)),
+    ]
+    return [(label, value) for label, value in rows if value]
+
+
+def key_text_line(text: object) -> str:
+    return f"{text.title} ({text.author}, {text.year})"  # type: ignore[attr-defined]
+
+
+def heading_line(article: Article) -> str:
+    families = ", ".join(article.family)
+    return f"{article.kind}; {families}" if families else article.kind
+
+
+def entries(out: Output, articles: Sequence[Article], titles: Mapping[str, str]) -> None:
+    for number, article in enumerate(articles):
+        if number:
+            write(out)
+        write(out, article.title)
+        write(out, "=" * len(article.title))
+        write(out, f"({heading_line(article)})")
+        write(out)
+        write(out, f"Definition: {article.definition}")
+        write(out)
+        write(out, article.summary)
+        rows = facts(article)
+        if rows or article.key_texts:
+            write(out)
+            for label, value in rows:
+                write(out, f"{label}: {value}")
+            if article.key_texts:
+                write(out, "Key texts:")
+                for text in article.key_texts:
+                    write(out, f"  {key_text_line(text)}")
+        for heading, text in split_sections(replace_links(article.body)):
+            write(out)
+            if heading:
+                write(out, heading)
+                write(out, "-" * len(heading))
+            write(out, reflow(text))
+        relations = article.relations()
+        if relations:
+            write(out)
+            for name, slugs in relations.items():
+                write(out, f"{RELATION_LABELS[name]}: {', '.join(slugs)}")
+
+
+def summaries(out: Output, articles: Sequence[Article]) -> None:
+    for article in articles:
+        write(out, one_line(article.summary))
+
+
+def sections(out: Output, items: Sequence[tuple[Article, str, str]]) -> None:
+    for number, (article, heading, text) in enumerate(items):
+        if number:
+            write(out)
+        if len(items) > 1:
+            write(out, f"{article.title}: {heading}")
+            write(out)
+        write(out, reflow(replace_links(text)))
+
+
+def definitions(out: Output, items: Sequence[tuple[Article, Sequence[Article]]]) -> None:
+    for article, see_also in items:
+        write(out, f"{article.title}: {article.definition}")
+        if see_also:
+            write(out, f"  see also: {', '.join(other.slug for other in see_also)}")
+
+
+def hits(out: Output, result: SearchResult) -> None:
+    for number, hit in enumerate(result.hits):
+        if number:
+            write(out)
+        write(out, f"{hit.title} ({hit.kind}, {hit.slug})")
+        write(out, f"  {one_line(hit.snippet_text)}")
+
+
+def listing(out: Output, articles: Sequence[Article], long: bool) -> None:
+    for article in articles:
+        write(
+            out,
+            f"{article.slug}\t{article.kind}\t{article.title}\t{one_line(article.summary)}" if long else article.slug,
+        )
+
+
+def tree(out: Output, root: TreeNode) -> None:
+    write(out, f"{root.title} [{root.slug}]")
+
+    def walk(node: TreeNode, depth: int) -> None:
+        for child in node.children:
+            note = " (see above)" if child.repeated else ""
+            write(out, f"{'  ' * depth}{TREE_LABELS[child.relation]}: {child.title} [{child.slug}]{note}")
+            walk(child, depth + 1)
+
+    walk(root, 1)
+
+
+def problems(out: Output, found: Sequence[Problem], checked: int) -> None:
+    for problem in found:
+        write(out, str(problem))
+
+
+def index_report(out: Output, report: BuildReport) -> None:
+    write(
+        out,
+        f"indexed {report.entries} entries ({report.ideologies} ideologies, {report.terms} terms) "
+        f"in {report.seconds:.2f} s into {report.generation.parent}",
+    )

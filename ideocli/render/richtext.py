@@ -1,0 +1,204 @@
+"""Rich output for terminals. Corpus text always goes in as Text or Markdown, never as markup."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from rich.theme import Theme
+from rich.tree import Tree
+
+from ideocli.articles import RELATION_LABELS, Article, one_line, replace_links
+from ideocli.library import TreeNode
+from ideocli.render import Output
+from ideocli.render.plain import TREE_LABELS, facts, heading_line, key_text_line
+from ideocli.store import BuildReport
+
+if TYPE_CHECKING:
+    from ideocli.corpus import Problem
+    from ideocli.search import SearchResult
+
+THEME = Theme(
+    {
+        "ideo.title": "bold",
+        "ideo.meta": "dim",
+        "ideo.definition": "italic",
+        "ideo.label": "bold cyan",
+        "ideo.ref": "bold cyan",
+        "ideo.match": "bold yellow",
+        "ideo.path": "magenta",
+        "markdown.kbd": "bold cyan",  # cross-references in bodies, see markdown_body()
+        "markdown.h2": "bold underline",
+    }
+)
+
+
+def console(out: Output) -> Console:
+    """Return a console for this output, built per call so flags and NO_COLOR apply."""
+    return Console(
+        file=out.stream,
+        theme=THEME,
+        force_terminal=out.color or None,
+        no_color=not out.color,
+        color_system="auto" if out.color else None,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
+
+
+def markdown_body(article: Article) -> object:
+    """Return the body as Rich Markdown, cross-references shown in the `markdown.kbd` style."""
+    from rich.markdown import Markdown
+
+    def escape_html(text: str) -> str:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    # Markdown has no inline element for "reference"; <kbd> is the one inline tag Rich styles.
+    body = replace_links(article.body, lambda slug, text: f"<kbd>{escape_html(text)}</kbd>")
+    return Markdown(body, hyperlinks=False)
+
+
+def names(slugs: Sequence[str], titles: Mapping[str, str]) -> str:
+    return ", ".join(titles.get(slug, slug) for slug in slugs)
+
+
+def entries(out: Output, articles: Sequence[Article], titles: Mapping[str, str]) -> None:
+    con = console(out)
+    for number, article in enumerate(articles):
+        if number:
+            con.rule()
+        con.print(
+            Text.assemble(
+                (article.title, "ideo.title"), "  ", (f"{heading_line(article)} · {article.slug}", "ideo.meta")
+            )
+        )
+        con.print(Text(article.definition, style="ideo.definition"))
+        con.print()
+        con.print(Text(article.summary))
+        rows = facts(article)
+        if rows or article.key_texts:
+            table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
+            table.add_column(style="ideo.label", no_wrap=True)
+            table.add_column()
+            for label, value in rows:
+                table.add_row(label, Text(value))
+            if article.key_texts:
+                table.add_row("Key texts", Text("\n".join(key_text_line(text) for text in article.key_texts)))
+            con.print()
+            con.print(table)
+        con.print()
+        con.print(markdown_body(article))
+        relations = article.relations()
+        if relations:
+            con.print()
+            table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
+            table.add_column(style="ideo.label", no_wrap=True)
+            table.add_column(style="ideo.ref")
+            for name, slugs in relations.items():
+                table.add_row(RELATION_LABELS[name], Text(names(slugs, titles)))
+            con.print(table)
+
+
+def summaries(out: Output, articles: Sequence[Article]) -> None:
+    con = console(out)
+    for article in articles:
+        con.print(Text.assemble((article.title, "ideo.title"), ": ", one_line(article.summary)))
+
+
+def sections(out: Output, items: Sequence[tuple[Article, str, str]]) -> None:
+    from rich.markdown import Markdown
+
+    con = console(out)
+    for article, heading, text in items:
+        con.print(Text.assemble((article.title, "ideo.title"), (f" · {heading}", "ideo.meta")))
+        con.print(Markdown(replace_links(text), hyperlinks=False))
+        con.print()
+
+
+def definitions(out: Output, items: Sequence[tuple[Article, Sequence[Article]]]) -> None:
+    con = console(out)
+    for article, see_also in items:
+        con.print(Text.assemble((article.title, "ideo.title"), (f" ({article.kind})", "ideo.meta")))
+        con.print(Text(article.definition))
+        if see_also:
+            con.print(Text.assemble(("See also: ", "ideo.label"), (", ".join(o.title for o in see_also), "ideo.ref")))
+
+
+def hits(out: Output, result: SearchResult) -> None:
+    con = console(out)
+    for hit in result.hits:
+        con.print(Text.assemble((hit.title, "ideo.title"), (f"  {hit.kind} · {hit.slug}", "ideo.meta")))
+        snippet = Text("  ")
+        for text, matched in hit.snippet:
+            snippet.append(text, style="ideo.match" if matched else None)
+        con.print(snippet)
+        con.print()
+    con.print(Text(f"{len(result.hits)} of {result.total} results", style="ideo.meta"))
+
+
+def listing(out: Output, articles: Sequence[Article], long: bool) -> None:
+    table = Table(show_lines=False)
+    for column in ("Slug", "Title", "Kind", "Family"):
+        table.add_column(column, no_wrap=column == "Slug")
+    if long:
+        table.add_column("Summary", ratio=1)
+    for article in articles:
+        row = [Text(article.slug), Text(article.title), Text(article.kind), Text(", ".join(article.family))]
+        table.add_row(*row, *([Text(one_line(article.summary))] if long else []))
+    console(out).print(table)
+
+
+def tree(out: Output, root: TreeNode) -> None:
+    top = Tree(Text.assemble((root.title, "ideo.title"), (f"  {root.kind}", "ideo.meta")))
+
+    def walk(node: TreeNode, branch: Tree) -> None:
+        for child in node.children:
+            label = Text.assemble((f"{TREE_LABELS[child.relation]}: ", "ideo.meta"), (child.title, "ideo.ref"))
+            if child.repeated:
+                label.append(" (see above)", style="ideo.meta")
+            walk(child, branch.add(label))
+
+    walk(root, top)
+    console(out).print(top)
+
+
+def problems(out: Output, found: Sequence[Problem], checked: int) -> None:
+    con = console(out)
+    for problem in found:
+        con.print(Text.assemble((f"{problem.path}:{problem.line}:", "ideo.path"), f" {problem.message}"))
+
+
+def index_report(out: Output, report: BuildReport) -> None:
+    console(out).print(
+        Text(
+            f"indexed {report.entries} entries ({report.ideologies} ideologies, {report.terms} terms) "
+            f"in {report.seconds:.2f} s into {report.generation.parent}"
+        )
+    )
+
+
+class ProgressBar:
+    """A transient progress bar on stderr for index builds."""
+
+    def __init__(self, total: int) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.progress = Progress(
+            TextColumn("building the index"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.task = self.progress.add_task("index", total=total)
+        self.progress.start()
+
+    def update(self, done: int) -> None:
+        self.progress.update(self.task, completed=done)
+
+    def close(self) -> None:
+        self.progress.stop()

@@ -1,0 +1,211 @@
+"""Everything that touches Whoosh: the schema, building an index, and searching it.
+
+Keep Whoosh behind this module (build, search) so the engine can be swapped later.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+import types
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ideocli.articles import Article, replace_links
+from ideocli.errors import BadUsage
+
+# whoosh-reloaded imports `cached_property`, which pulls in asyncio (about 17 ms) and is
+# deprecated on 3.14; the stdlib decorator does the same job for Whoosh's use.
+if "cached_property" not in sys.modules:
+    _shim = types.ModuleType("cached_property")
+    _shim.cached_property = functools.cached_property  # type: ignore[attr-defined]
+    sys.modules["cached_property"] = _shim
+
+from whoosh import collectors, index, qparser, query  # noqa: E402
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter  # noqa: E402
+from whoosh.fields import ID, KEYWORD, TEXT, Schema  # noqa: E402
+from whoosh.highlight import ContextFragmenter, Formatter, get_text  # noqa: E402
+from whoosh.support.charset import accent_map  # noqa: E402
+
+MAX_QUERY_CHARS = 500
+SEARCH_SECONDS = 3.0
+MARK_START, MARK_END = "\x01", "\x02"  # control characters never survive into stored text
+SEARCH_FIELDS = ["title", "names", "definition", "summary", "body"]
+FIELD_BOOSTS = {"title": 4.0, "names": 4.0, "definition": 2.0, "summary": 2.0}
+# Ideology articles are where a topic is discussed at length; a term is one `define` away.
+KIND_BOOST = {"ideology": 1.5, "term": 1.0}
+
+# Every exception type Whoosh was seen to raise for a damaged or missing index.
+CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
+    index.EmptyIndexError,
+    index.IndexError,
+    OSError,
+    EOFError,
+    ValueError,
+    KeyError,
+    AttributeError,
+    __import__("pickle").UnpicklingError,
+    __import__("struct").error,
+)
+
+
+def make_schema() -> Schema:
+    """Return the index schema: accents folded before stemming, no stop list (phrases stay whole)."""
+    stemmed = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StemFilter()
+    exact = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+    return Schema(
+        slug=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        family=KEYWORD(commas=True, lowercase=True),
+        title=TEXT(stored=True, analyzer=stemmed),
+        names=TEXT(analyzer=exact),
+        definition=TEXT(analyzer=stemmed),
+        summary=TEXT(stored=True, analyzer=stemmed),
+        body=TEXT(stored=True, analyzer=stemmed),
+    )
+
+
+def plain_body(article: Article) -> str:
+    """Return the body as indexable text: links as their shown text, heading marks dropped."""
+    return re.sub(r"^#+\s*", "", replace_links(article.body), flags=re.M)
+
+
+def build_index(
+    articles: Iterable[Article], directory: Path, on_progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Build a fresh index in an empty `directory`; return the number of documents."""
+    items = list(articles)
+    directory.mkdir(parents=True, exist_ok=True)
+    ix = index.create_in(str(directory), make_schema())
+    # compound=False: a compound segment is copied whole into memory by every searcher.
+    writer = ix.writer(compound=False)
+    try:
+        for number, article in enumerate(items, start=1):
+            writer.add_document(
+                slug=article.slug,
+                kind=article.kind,
+                family=",".join(article.family),
+                title=article.title,
+                names=" ; ".join([article.title, article.slug.replace("-", " "), *article.aliases]),
+                definition=article.definition,
+                summary=article.summary,
+                body=plain_body(article),
+                _boost=KIND_BOOST.get(article.kind, 1.0),
+            )
+            if on_progress:
+                on_progress(number, len(items))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return len(items)
+
+
+@dataclass(frozen=True)
+class Hit:
+    slug: str
+    title: str
+    kind: str
+    score: float
+    snippet: tuple[tuple[str, bool], ...]  # (text, matched) segments
+
+    @property
+    def snippet_text(self) -> str:
+        return "".join(text for text, _ in self.snippet)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: tuple[Hit, ...]
+    total: int
+
+
+class SegmentFormatter(Formatter):
+    """Mark matched tokens with sentinels, so renderers can style them their own way."""
+
+    between = " … "
+
+    def format_token(self, text: str, token: object, replace: bool = False) -> str:
+        return MARK_START + get_text(text, token, replace) + MARK_END
+
+
+def to_segments(marked: str) -> tuple[tuple[str, bool], ...]:
+    """Return (text, matched) segments of a sentinel-marked snippet."""
+    segments = []
+    for piece in re.split(f"({MARK_START}[^{MARK_END}]*{MARK_END})", marked):
+        if piece.startswith(MARK_START):
+            segments.append((piece[1:-1], True))
+        elif piece:
+            segments.append((" ".join(piece.split("\n")), False))
+    return tuple(segments)
+
+
+def make_parser(schema: Schema) -> qparser.QueryParser:
+    """Return the query parser: OR-grouping, -word exclusion, prefix* but no costly wildcards."""
+    parser = qparser.MultifieldParser(
+        SEARCH_FIELDS, schema, fieldboosts=FIELD_BOOSTS, group=qparser.OrGroup.factory(0.9)
+    )
+    parser.remove_plugin_class(qparser.WildcardPlugin)
+    parser.add_plugin(qparser.PrefixPlugin())
+    parser.add_plugin(qparser.PlusMinusPlugin())
+    return parser
+
+
+def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
+    """Return the parsed query; raises BadUsage when nothing searchable is left."""
+    try:
+        parsed = parser.parse(text)
+    except Exception:  # the parser should not raise, but a query must never crash the CLI
+        words = re.findall(r"\w+", text)
+        parsed = query.Or([query.Term(field, word.lower()) for word in words for field in ("title", "body")])
+    if parsed is query.NullQuery:
+        raise BadUsage(f'nothing to search for in {text!r}; try words, a "phrase" or prefix*')
+    return parsed
+
+
+def search(
+    directory: Path, text: str, *, limit: int, kind: str | None = None, family: str | None = None
+) -> SearchResult:
+    """Run a query against the index in `directory`.
+
+    Raises BadUsage for an empty, oversized or too costly query, and lets the exceptions in
+    CORRUPTION_ERRORS through when the index is damaged.
+    """
+    if not text.strip():
+        raise BadUsage("empty query")
+    if len(text) > MAX_QUERY_CHARS:
+        raise BadUsage(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+    ix = index.open_dir(str(directory))
+    parsed = parse_query(make_parser(ix.schema), text)
+    filters = [query.Term("kind", kind)] if kind else []
+    if family:
+        filters.append(query.Term("family", family.lower()))
+    with ix.searcher() as searcher:
+        # Scoring every match (the corpus is small) gives an exact total; Whoosh's len() of a
+        # limited result can be wrong for compound boolean queries.
+        timed = collectors.TimeLimitCollector(searcher.collector(limit=None), timelimit=SEARCH_SECONDS, use_alarm=False)
+        # The filter must wrap the time limit: TimeLimitCollector bypasses a FilterCollector inside it.
+        collector = collectors.FilterCollector(timed, allow=query.And(filters)) if filters else timed
+        try:
+            searcher.search_with_collector(parsed, collector)
+        except collectors.TimeLimit:
+            raise BadUsage(f"query took longer than {SEARCH_SECONDS:g} s; make it more specific") from None
+        results = collector.results()
+        results.fragmenter = ContextFragmenter(maxchars=160, surround=60, charlimit=None)
+        results.formatter = SegmentFormatter()
+        hits = []
+        for hit in results[:limit]:
+            marked = hit.highlights("body", top=2) or hit.highlights("summary", top=1)
+            hits.append(
+                Hit(
+                    slug=hit["slug"],
+                    title=hit["title"],
+                    kind=hit["kind"],
+                    score=round(float(hit.score), 4),
+                    snippet=to_segments(marked) if marked else ((hit["summary"], False),),
+                )
+            )
+        return SearchResult(text, tuple(hits), len(results))

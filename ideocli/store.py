@@ -1,0 +1,277 @@
+"""The index directory: generations, the CURRENT pointer, staleness and atomic rebuilds.
+
+Layout of an index directory:
+
+    CURRENT          JSON pointer to the live generation and the corpus fingerprint it reflects
+    REBUILD.lock     taken by the one process that rebuilds; readers never lock
+    gen-<id>/        catalog.json (entries without bodies), bodies/<slug>.md, whoosh/ (the index)
+
+A rebuild writes `gen-<id>.tmp/`, renames it, then swaps CURRENT with os.replace, so a crash or
+Ctrl-C mid-build leaves the previous generation in use. Old generations are deleted a minute
+after they were superseded, so a reader that just opened one can finish.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ideocli import __version__
+from ideocli.errors import IndexProblem
+from ideocli.layout import VOCABULARY_FILE, corpus_files
+
+FORMAT = 1  # bump whenever the schema, analyzers or catalog layout change
+POINTER = "CURRENT"
+LOCK = "REBUILD.lock"
+GRACE_SECONDS = 60
+LOCK_WAIT_SECONDS = 120
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Generation:
+    path: Path
+
+    @property
+    def catalog(self) -> Path:
+        return self.path / "catalog.json"
+
+    @property
+    def whoosh(self) -> Path:
+        return self.path / "whoosh"
+
+    def body_path(self, slug: str) -> Path:
+        return self.path / "bodies" / f"{slug}.md"
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    entries: int
+    ideologies: int
+    terms: int
+    problems: int
+    seconds: float
+    generation: Path
+
+
+def source_files(corpus: Path) -> list[Path]:
+    """Return every file whose change makes the index stale, sorted."""
+    files = [path for path, _ in corpus_files(corpus)]
+    vocabulary = corpus / VOCABULARY_FILE
+    return sorted([*files, vocabulary] if vocabulary.exists() else files)
+
+
+def stat_fingerprint(corpus: Path) -> str:
+    """Return a cheap fingerprint of the corpus: paths, sizes and mtimes, no reading.
+
+    CRC-32 is enough here: a collision can only skip a rebuild when the content fingerprint
+    is not consulted, and zlib loads far faster than hashlib on the start-up path.
+    """
+    files = source_files(corpus)
+    listing = "".join(f"{path}|{(info := path.stat()).st_size}|{info.st_mtime_ns}\n" for path in files)
+    return f"{FORMAT}-{__version__}-{len(files)}-{zlib.crc32(listing.encode()):08x}"
+
+
+def content_fingerprint(corpus: Path) -> str:
+    """Return a fingerprint of the corpus contents, so that a mere `touch` needs no rebuild."""
+    import hashlib
+
+    digest = hashlib.blake2b(f"{FORMAT}|{__version__}".encode(), digest_size=16)
+    for path in source_files(corpus):
+        digest.update(f"{path.relative_to(corpus)}\n".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def read_pointer(index_dir: Path) -> dict[str, Any] | None:
+    """Return the CURRENT pointer, or None when there is none or it is unreadable."""
+    try:
+        data = json.loads((index_dir / POINTER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("generation"), str):
+        return None
+    return data
+
+
+def write_pointer(index_dir: Path, data: dict[str, Any]) -> None:
+    """Replace CURRENT atomically."""
+    temporary = index_dir / f"{POINTER}.{os.getpid()}.{time.monotonic_ns()}.tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(data, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, index_dir / POINTER)
+
+
+def fresh_generation(corpus: Path, index_dir: Path) -> Generation | None:
+    """Return the live generation if it reflects the corpus as it is now, else None."""
+    pointer = read_pointer(index_dir)
+    if pointer is None:
+        return None
+    generation = Generation(index_dir / pointer["generation"])
+    if not generation.catalog.is_file():
+        return None
+    if pointer.get("fingerprint") == stat_fingerprint(corpus):
+        return generation
+    if pointer.get("content") == content_fingerprint(corpus):
+        # Only mtimes moved: record the new stat fingerprint instead of rebuilding.
+        try:
+            write_pointer(index_dir, {**pointer, "fingerprint": stat_fingerprint(corpus)})
+        except OSError:
+            pass
+        return generation
+    return None
+
+
+@contextmanager
+def rebuild_lock(index_dir: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """Hold the rebuild lock (released by the kernel if the process dies); raises IndexProblem on timeout."""
+    handle = open(index_dir / LOCK, "a+b")
+    try:
+        deadline = time.monotonic() + wait
+        while not try_lock(handle):
+            if time.monotonic() > deadline:
+                raise IndexProblem(f"another ideo process has been rebuilding {index_dir} for over {wait:.0f} s")
+            time.sleep(0.05)
+        yield
+    finally:
+        handle.close()  # closing the file releases the lock
+
+
+def try_lock(handle: Any) -> bool:
+    try:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+    except OSError:
+        return False
+    return True
+
+
+def ensure_generation(
+    corpus: Path, index_dir: Path, *, force: bool = False, on_progress: Progress | None = None
+) -> tuple[Generation, BuildReport | None]:
+    """Return a generation that reflects the corpus, building one first when needed.
+
+    Raises CorpusProblem when the corpus cannot be read and IndexProblem when the index
+    directory cannot be written.
+    """
+    if not force:
+        generation = fresh_generation(corpus, index_dir)
+        if generation is not None:
+            return generation, None
+    if not corpus.is_dir():
+        from ideocli.errors import CorpusProblem
+
+        raise CorpusProblem(f"corpus directory not found: {corpus}")
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        with rebuild_lock(index_dir):
+            if not force:  # another process may have rebuilt while we waited for the lock
+                generation = fresh_generation(corpus, index_dir)
+                if generation is not None:
+                    return generation, None
+            report = build_generation(corpus, index_dir, on_progress)
+            return Generation(report.generation), report
+    except OSError as exc:
+        raise IndexProblem(f"cannot write the index in {index_dir}: {exc.strerror or exc}") from None
+
+
+def build_generation(corpus: Path, index_dir: Path, on_progress: Progress | None) -> BuildReport:
+    """Build a new generation and make it current; the caller holds the rebuild lock."""
+    import uuid
+
+    from ideocli.corpus import load_corpus
+    from ideocli.search import build_index
+
+    started = time.perf_counter()
+    fingerprint, content = stat_fingerprint(corpus), content_fingerprint(corpus)
+    loaded = load_corpus(corpus)
+    name = f"gen-{uuid.uuid4().hex[:12]}"
+    temporary = index_dir / f"{name}.tmp"
+    try:
+        (temporary / "bodies").mkdir(parents=True)
+        for article in loaded.articles:
+            temporary.joinpath("bodies", f"{article.slug}.md").write_text(article.body, encoding="utf-8")
+        build_index(loaded.articles, temporary / "whoosh", on_progress)
+        catalog = {
+            "format": FORMAT,
+            "corpus": str(corpus),
+            "articles": [article.to_dict(with_body=False) for article in loaded.articles],
+            "names": name_index(loaded.articles),
+            "problems": [[p.path, p.line, p.message] for p in loaded.problems],
+        }
+        temporary.joinpath("catalog.json").write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
+        temporary.rename(index_dir / name)
+    except BaseException:
+        remove_tree(temporary)
+        raise
+    previous = read_pointer(index_dir)
+    write_pointer(index_dir, {"format": FORMAT, "generation": name, "fingerprint": fingerprint, "content": content})
+    if previous and (index_dir / previous["generation"]).is_dir():
+        os.utime(index_dir / previous["generation"])  # its mtime now records when it was superseded
+    collect_garbage(index_dir, keep=name)
+    kinds = [article.kind for article in loaded.articles]
+    return BuildReport(
+        entries=len(kinds),
+        ideologies=kinds.count("ideology"),
+        terms=kinds.count("term"),
+        problems=len(loaded.problems),
+        seconds=time.perf_counter() - started,
+        generation=index_dir / name,
+    )
+
+
+def name_index(articles: list[Any]) -> dict[str, list[str]]:
+    """Return normalized name -> slugs, for every slug, title and alias (computed once, at build time)."""
+    from ideocli.articles import normalize_name
+
+    names: dict[str, list[str]] = {}
+    for article in articles:
+        for name in (article.slug, article.title, *article.aliases):
+            slugs = names.setdefault(normalize_name(name), [])
+            if article.slug not in slugs:
+                slugs.append(article.slug)
+    return names
+
+
+def collect_garbage(index_dir: Path, keep: str) -> None:
+    """Delete abandoned builds and generations superseded more than GRACE_SECONDS ago."""
+    now = time.time()
+    for path in index_dir.glob("gen-*"):
+        if path.name == keep or not path.is_dir():
+            continue
+        if path.name.endswith(".tmp") or now - path.stat().st_mtime > GRACE_SECONDS:
+            remove_tree(path)
+    for path in index_dir.glob(f"{POINTER}.*.tmp"):
+        path.unlink(missing_ok=True)
+
+
+def remove_tree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def read_catalog(generation: Generation) -> dict[str, Any]:
+    """Return the generation's catalog; raises OSError or ValueError when it is damaged."""
+    data = json.loads(generation.catalog.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("names"), dict):
+        raise ValueError("unexpected catalog layout")
+    return data

@@ -1,0 +1,65 @@
+"""`pip install .` ships the corpus: build a wheel, look inside, install it and run it elsewhere."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_wheel_ships_the_corpus_and_runs_from_another_directory(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(dist), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next(dist.glob("ideo-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "ideocli/_corpus/ideologies/trotskyism.md" in names
+    assert "ideocli/_corpus/terms/permanent-revolution.md" in names
+    assert "ideocli/_corpus/vocabulary.yaml" in names
+    shipped = {
+        p.relative_to(ROOT / "corpus").as_posix()
+        for p in (ROOT / "corpus").rglob("*.md")
+        if p.parent != ROOT / "corpus"
+    }
+    assert {
+        n.removeprefix("ideocli/_corpus/") for n in names if n.startswith("ideocli/_corpus/") and n.count("/") == 3
+    } == shipped
+    assert not any(n.startswith("index/") or "/index/" in n for n in names)
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True, capture_output=True
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IDEO_")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    where = subprocess.run(
+        [python, "-c", "import ideocli; print(ideocli.__file__)"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert where.stdout.startswith(str(venv))
+    result = subprocess.run(
+        [venv / "bin" / "ideo", "show", "trotskyism"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Trotskyism\n")
+    assert (tmp_path / "cache" / "ideo" / "index" / "CURRENT").is_file()
+    assert not list(venv.rglob("CURRENT"))  # nothing written into site-packages

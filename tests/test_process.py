@@ -1,0 +1,88 @@
+"""Whole-process behaviour: pipes, Ctrl-C, and the shipped corpus end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import run
+
+IDEO = [sys.executable, "-m", "ideocli"]
+
+
+def test_check_passes_on_the_shipped_corpus(shipped: Path) -> None:
+    result = run("check")
+    assert result.stdout == "", result.stdout[:3000]
+    assert result.exit_code == 0
+
+
+def test_shipped_corpus_show_trotskyism(shipped: Path) -> None:
+    result = run("show", "trotskyism")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Trotskyism\n==========\n")
+    for expected in ("Definition: ", "Key texts:", "Overview\n--------", "Criticism\n---------", "Opposed to: "):
+        assert expected in result.stdout
+
+
+@pytest.mark.parametrize("name", ["Trotskyist", "marxism leninism", "Marxism–Leninism", "TROTSKYISM"])
+def test_shipped_names_resolve(shipped: Path, name: str) -> None:
+    assert run("show", name, "--summary").exit_code == 0
+
+
+def test_permanent_revolution_ranks_trotskyism_first(shipped: Path) -> None:
+    document = json.loads(run("search", "permanent revolution", "--format", "json").stdout)
+    assert document["hits"][0]["slug"] == "trotskyism"
+
+
+def test_trotskyzm_suggests_trotskyism(shipped: Path) -> None:
+    result = run("show", "trotskyzm")
+    assert result.exit_code == 1
+    assert result.stderr.startswith('ideo: no entry "trotskyzm"\ndid you mean: Trotskyism')
+
+
+def test_related_depth_two_is_a_family_tree(shipped: Path) -> None:
+    document = json.loads(run("related", "trotskyism", "--depth", "2", "--format", "json").stdout)
+    first = {(c["relation"], c["slug"]) for c in document["tree"]["children"]}
+    assert {("derived_from", "marxism"), ("derived_from", "leninism"), ("opposed_to", "stalinism")} <= first
+    assert any(grandchild for child in document["tree"]["children"] for grandchild in child["children"])
+
+
+def env_for(corpus: Path, index: Path) -> dict[str, str]:
+    return {**os.environ, "IDEO_CORPUS": str(corpus), "IDEO_INDEX": str(index)}
+
+
+def test_broken_pipe_ends_quietly(corpus: Path, tmp_path: Path) -> None:
+    env = env_for(corpus, tmp_path / "index")
+    subprocess.run([*IDEO, "index"], env=env, check=True, capture_output=True)
+    # Far more than a pipe buffer, so the writer really meets a closed pipe.
+    command = " ".join([*map(str, IDEO), "show", *["alphaism"] * 200]) + " | head -1"
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout == "Alphaism\n"
+    assert result.stderr == ""
+    assert result.returncode == 141
+
+
+def test_ctrl_c_mid_build_is_quiet_and_leaves_no_broken_index(tmp_path: Path) -> None:
+    corpus = Path(__file__).parents[1] / "corpus"
+    env = env_for(corpus, tmp_path / "index")
+    proc = subprocess.Popen([*IDEO, "index"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.4)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the build finished before the signal arrived")
+    assert proc.returncode == 130
+    assert "Traceback" not in err
+    assert not list((tmp_path / "index").glob("gen-*.tmp"))
+    again = subprocess.run(
+        [*IDEO, "show", "trotskyism", "--summary"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert again.returncode == 0 and again.stdout.startswith("Trotskyism")
