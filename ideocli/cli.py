@@ -27,6 +27,18 @@ class IdeoGroup(click.Group):
         except IdeoError as error:
             report_error(error)
             ctx.exit(int(error.exit_code))
+        except BrokenPipeError:
+            # Caught here, before Click turns it into a bare exit 1 (our "not found").
+            silence_stdout()
+            ctx.exit(int(ExitCode.BROKEN_PIPE))
+
+
+def silence_stdout() -> None:
+    """Point stdout at devnull, so the interpreter's final flush into a closed pipe stays quiet."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (tests)
+        pass
 
 
 def report_error(error: IdeoError) -> None:
@@ -332,8 +344,7 @@ def main() -> None:
         click.echo("", err=True)
         code = ExitCode.INTERRUPTED
     except BrokenPipeError:
-        # Point stdout at devnull so the interpreter's final flush does not complain.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        silence_stdout()
         code = ExitCode.BROKEN_PIPE
     except click.exceptions.ClickException as error:
         error.show()

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ideocli.articles import Article, replace_links
+from ideocli.articles import Article, normalize_name, replace_links
 from ideocli.errors import BadUsage
 
 # whoosh-reloaded imports `cached_property`, which pulls in asyncio (about 17 ms) and is
@@ -25,7 +25,7 @@ if "cached_property" not in sys.modules:
 
 from whoosh import collectors, index, qparser, query  # noqa: E402
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter  # noqa: E402
-from whoosh.fields import ID, KEYWORD, TEXT, Schema  # noqa: E402
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema  # noqa: E402
 from whoosh.highlight import ContextFragmenter, Formatter, get_text  # noqa: E402
 from whoosh.support.charset import accent_map  # noqa: E402
 
@@ -33,9 +33,16 @@ MAX_QUERY_CHARS = 500
 SEARCH_SECONDS = 3.0
 MARK_START, MARK_END = "\x01", "\x02"  # control characters never survive into stored text
 SEARCH_FIELDS = ["title", "names", "definition", "summary", "body"]
-FIELD_BOOSTS = {"title": 4.0, "names": 4.0, "definition": 2.0, "summary": 2.0}
-# Ideology articles are where a topic is discussed at length; a term is one `define` away.
-KIND_BOOST = {"ideology": 1.5, "term": 1.0}
+FIELD_BOOSTS = {"title": 2.0, "names": 1.0, "definition": 1.0, "summary": 1.5}
+# Results list ideologies before glossary terms (an ideology article is where an idea is
+# discussed; the term is one `ideo define` away), each kind ranked by BM25F score.
+KIND_ORDER = {"ideology": 0, "term": 1}
+NAME_MATCH_WEIGHT = 2.0  # the query is the entry's own title, alias or slug
+PHRASE_BOOST = 3.0  # a plain multi-word query also scores the words as an exact phrase
+# Plain multi-word queries drop these from the any-word part; the phrase part keeps them,
+# so "rule of law" still needs the whole phrase to score as one.
+FUNCTION_WORDS = frozenset("a an and as at by for from in into is of on or the to with".split())
+PLAIN_WORDS_RE = re.compile(r"^[\w'’]+(?:[\s-]+[\w'’]+)+$")
 
 # Every exception type Whoosh was seen to raise for a damaged or missing index.
 CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
@@ -61,6 +68,7 @@ def make_schema() -> Schema:
         family=KEYWORD(commas=True, lowercase=True),
         title=TEXT(stored=True, analyzer=stemmed),
         names=TEXT(analyzer=exact),
+        keys=STORED(),
         definition=TEXT(analyzer=stemmed),
         summary=TEXT(stored=True, analyzer=stemmed),
         body=TEXT(stored=True, analyzer=stemmed),
@@ -68,8 +76,8 @@ def make_schema() -> Schema:
 
 
 def plain_body(article: Article) -> str:
-    """Return the body as indexable text: links as their shown text, heading marks dropped."""
-    return re.sub(r"^#+\s*", "", replace_links(article.body), flags=re.M)
+    """Return the body as indexable text: links as their shown text, headings dropped."""
+    return re.sub(r"^#+\s.*$", "", replace_links(article.body), flags=re.M)
 
 
 def build_index(
@@ -89,10 +97,10 @@ def build_index(
                 family=",".join(article.family),
                 title=article.title,
                 names=" ; ".join([article.title, article.slug.replace("-", " "), *article.aliases]),
+                keys=sorted({normalize_name(name) for name in (article.title, article.slug, *article.aliases)}),
                 definition=article.definition,
                 summary=article.summary,
                 body=plain_body(article),
-                _boost=KIND_BOOST.get(article.kind, 1.0),
             )
             if on_progress:
                 on_progress(number, len(items))
@@ -139,7 +147,7 @@ def to_segments(marked: str) -> tuple[tuple[str, bool], ...]:
         if piece.startswith(MARK_START):
             segments.append((piece[1:-1], True))
         elif piece:
-            segments.append((" ".join(piece.split("\n")), False))
+            segments.append((re.sub(r"\s+", " ", piece), False))
     return tuple(segments)
 
 
@@ -163,6 +171,14 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
         parsed = query.Or([query.Term(field, word.lower()) for word in words for field in ("title", "body")])
     if parsed is query.NullQuery:
         raise BadUsage(f'nothing to search for in {text!r}; try words, a "phrase" or prefix*')
+    words = re.split(r"[\s-]+", text.strip())
+    if PLAIN_WORDS_RE.match(text.strip()) and not {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"} & set(words):
+        content = [word for word in words if word.lower() not in FUNCTION_WORDS]
+        if content and len(content) < len(words):
+            parsed = parser.parse(" ".join(content))
+        phrase = parser.parse('"' + " ".join(words) + '"')
+        if phrase is not query.NullQuery and parsed is not query.NullQuery:
+            parsed = query.Or([parsed, phrase.with_boost(PHRASE_BOOST)])
     return parsed
 
 
@@ -196,15 +212,21 @@ def search(
         results = collector.results()
         results.fragmenter = ContextFragmenter(maxchars=160, surround=60, charlimit=None)
         results.formatter = SegmentFormatter()
+        wanted = normalize_name(text)
+
+        def score(hit: object) -> float:
+            return float(hit.score) * (NAME_MATCH_WEIGHT if wanted in hit["keys"] else 1.0)  # type: ignore[attr-defined]
+
+        ranked = sorted(results, key=lambda hit: (KIND_ORDER.get(hit["kind"], 2), -score(hit)))
         hits = []
-        for hit in results[:limit]:
+        for hit in ranked[:limit]:
             marked = hit.highlights("body", top=2) or hit.highlights("summary", top=1)
             hits.append(
                 Hit(
                     slug=hit["slug"],
                     title=hit["title"],
                     kind=hit["kind"],
-                    score=round(float(hit.score), 4),
+                    score=round(score(hit), 4),
                     snippet=to_segments(marked) if marked else ((hit["summary"], False),),
                 )
             )

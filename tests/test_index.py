@@ -156,7 +156,15 @@ def test_search_stems_folds_accents_and_excludes(paths: Paths) -> None:
         "rolling-reform",
         "permanent-revolution",
     }
-    assert [h.slug for h in library.search("roll*", limit=3).hits][0] == "rolling-reform"
+    assert "rolling-reform" in [h.slug for h in library.search("roll*", limit=10).hits]
+
+
+def test_ideologies_rank_before_terms_and_own_names_first(paths: Paths) -> None:
+    library = open_library(paths)
+    kinds = [h.kind for h in library.search("reform", limit=10).hits]
+    assert kinds == sorted(kinds)  # "ideology" < "term": every ideology first
+    assert library.search("alpha doctrine", limit=3).hits[0].slug == "alphaism"  # its own alias
+    assert [h.slug for h in library.search("rolling reform", limit=10, kind="term").hits][0] == "rolling-reform"
 
 
 def test_search_total_counts_every_match(paths: Paths) -> None:
