@@ -60,7 +60,8 @@ CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
 
 def make_schema() -> Schema:
     """Return the index schema: accents folded before stemming, no stop list (phrases stay whole)."""
-    stemmed = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StemFilter()
+    # cachesize=-1: an unbounded dict cache; the bounded LFU cache costs more than stemming saves.
+    stemmed = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StemFilter(cachesize=-1)
     exact = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
     return Schema(
         slug=ID(stored=True, unique=True),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -141,14 +142,18 @@ def hits(out: Output, result: SearchResult) -> None:
 
 
 def listing(out: Output, articles: Sequence[Article], long: bool) -> None:
-    table = Table(show_lines=False)
-    for column in ("Slug", "Title", "Kind", "Family"):
-        table.add_column(column, no_wrap=column == "Slug")
+    table = Table(box=None if long else box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("Slug", no_wrap=True, style="ideo.ref")
     if long:
         table.add_column("Summary", ratio=1)
-    for article in articles:
-        row = [Text(article.slug), Text(article.title), Text(article.kind), Text(", ".join(article.family))]
-        table.add_row(*row, *([Text(one_line(article.summary))] if long else []))
+        for article in articles:
+            table.add_row(Text(article.slug), Text(one_line(article.summary)))
+            table.add_row()
+    else:
+        for column in ("Title", "Kind", "Family"):
+            table.add_column(column)
+        for article in articles:
+            table.add_row(Text(article.slug), Text(article.title), Text(article.kind), Text(", ".join(article.family)))
     console(out).print(table)
 
 
