@@ -26,12 +26,13 @@ if "cached_property" not in sys.modules:
 from whoosh import collectors, index, qparser, query  # noqa: E402
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter  # noqa: E402
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema  # noqa: E402
-from whoosh.highlight import ContextFragmenter, Formatter, get_text  # noqa: E402
+from whoosh.lang.porter import stem  # noqa: E402
 from whoosh.support.charset import accent_map  # noqa: E402
 
 MAX_QUERY_CHARS = 500
 SEARCH_SECONDS = 3.0
-MARK_START, MARK_END = "\x01", "\x02"  # control characters never survive into stored text
+SNIPPET_CHARS = 160
+SNIPPET_FRAGMENTS = 2
 SEARCH_FIELDS = ["title", "names", "definition", "summary", "body"]
 FIELD_BOOSTS = {"title": 2.0, "names": 1.0, "definition": 1.0, "summary": 1.5}
 # Results list ideologies before glossary terms (an ideology article is where an idea is
@@ -132,24 +133,101 @@ class SearchResult:
     total: int
 
 
-class SegmentFormatter(Formatter):
-    """Mark matched tokens with sentinels, so renderers can style them their own way."""
+def fold_table() -> dict[int, str]:
+    """Return a str.translate table folding accented Latin letters to their base letter, one for one."""
+    import unicodedata
 
-    between = " … "
+    table = {}
+    for code in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFKD", chr(code))[0]
+        if base.isascii() and base.isalpha():
+            table[code] = base
+    return table
 
-    def format_token(self, text: str, token: object, replace: bool = False) -> str:
-        return MARK_START + get_text(text, token, replace) + MARK_END
+
+FOLD = fold_table()
 
 
-def to_segments(marked: str) -> tuple[tuple[str, bool], ...]:
-    """Return (text, matched) segments of a sentinel-marked snippet."""
-    segments = []
-    for piece in re.split(f"({MARK_START}[^{MARK_END}]*{MARK_END})", marked):
-        if piece.startswith(MARK_START):
-            segments.append((piece[1:-1], True))
-        elif piece:
-            segments.append((re.sub(r"\s+", " ", piece), False))
-    return tuple(segments)
+def query_terms(parsed: query.Query) -> set[str]:
+    """Return the stems a query looks for (negated parts left out), for marking snippets."""
+    found: set[str] = set()
+
+    def walk(node: query.Query) -> None:
+        if isinstance(node, query.Not):
+            return
+        if isinstance(node, query.AndNot):
+            walk(node.a)
+        elif isinstance(node, query.Prefix):
+            found.add(node.text + "*")
+        elif isinstance(node, query.Term) and node.fieldname in SEARCH_FIELDS:
+            found.add(stem(node.text))
+        elif isinstance(node, query.Phrase) and node.fieldname in SEARCH_FIELDS:
+            found.update(stem(word) for word in node.words)
+        else:
+            for child in node.children():
+                walk(child)
+
+    walk(parsed)
+    return {term for term in found if term.strip("*")}
+
+
+def snippet(text: str, terms: set[str]) -> tuple[tuple[str, bool], ...]:
+    """Return up to two fragments of `text` around the query terms, as (text, matched) segments.
+
+    Whoosh's highlighter re-analyses every stored body through its token pipeline, which cost
+    more than the whole search; here a regex finds candidate words and only those are stemmed.
+    """
+    stems = {term for term in terms if not term.endswith("*")}
+    prefixes = tuple(term[:-1] for term in terms if term.endswith("*"))
+    heads = {term[: max(3, len(term) - 1)] for term in stems} | set(prefixes)
+    if not heads:
+        return ()
+    folded = text.lower().translate(FOLD)  # same length as text, so offsets carry over
+    pattern = r"\b(?:" + "|".join(sorted(map(re.escape, heads), key=len, reverse=True)) + r")\w*"
+    matches = []  # (start, end, the term it matched)
+    for found in re.finditer(pattern, folded):
+        word = found.group()
+        if prefixes and word.startswith(prefixes):
+            matches.append((found.start(), found.end(), word))
+        elif (key := stem(word)) in stems:
+            matches.append((found.start(), found.end(), key))
+    if not matches:
+        return ()
+
+    def window(start: int) -> tuple[int, int]:
+        return widen_to_words(text, max(0, start - SNIPPET_CHARS // 3), start + SNIPPET_CHARS)
+
+    def richness(bounds: tuple[int, int]) -> tuple[int, int]:
+        inside = [m for m in matches if bounds[0] <= m[0] and m[1] <= bounds[1]]
+        return len({m[2] for m in inside}), len(inside)
+
+    chosen: list[tuple[int, int]] = []
+    for bounds in sorted((window(m[0]) for m in matches[:60]), key=richness, reverse=True):
+        if all(bounds[1] <= low or bounds[0] >= high for low, high in chosen):
+            chosen.append(bounds)
+        if len(chosen) == SNIPPET_FRAGMENTS:
+            break
+    segments: list[tuple[str, bool]] = []
+    for low, high in sorted(chosen):
+        if segments:
+            segments.append((" … ", False))
+        cursor = low
+        for start, end, _ in matches:
+            if low <= start and end <= high:
+                segments += [(re.sub(r"\s+", " ", text[cursor:start]), False), (text[start:end], True)]
+                cursor = end
+        segments.append((re.sub(r"\s+", " ", text[cursor:high]), False))
+    return tuple((piece, matched) for piece, matched in segments if piece)
+
+
+def widen_to_words(text: str, low: int, high: int) -> tuple[int, int]:
+    """Return (low, high) moved outwards so that no word is cut in half."""
+    while low > 0 and not text[low - 1].isspace():
+        low -= 1
+    high = min(high, len(text))
+    while high < len(text) and not text[high].isspace():
+        high += 1
+    return low, high
 
 
 def make_parser(schema: Schema) -> qparser.QueryParser:
@@ -211,8 +289,7 @@ def search(
         except collectors.TimeLimit:
             raise BadUsage(f"query took longer than {SEARCH_SECONDS:g} s; make it more specific") from None
         results = collector.results()
-        results.fragmenter = ContextFragmenter(maxchars=160, surround=60, charlimit=None)
-        results.formatter = SegmentFormatter()
+        terms = query_terms(parsed)
         wanted = normalize_name(text)
 
         def score(hit: object) -> float:
@@ -221,14 +298,14 @@ def search(
         ranked = sorted(results, key=lambda hit: (KIND_ORDER.get(hit["kind"], 2), -score(hit)))
         hits = []
         for hit in ranked[:limit]:
-            marked = hit.highlights("body", top=2) or hit.highlights("summary", top=1)
+            fragments = snippet(hit["body"], terms) or snippet(hit["summary"], terms)
             hits.append(
                 Hit(
                     slug=hit["slug"],
                     title=hit["title"],
                     kind=hit["kind"],
                     score=round(score(hit), 4),
-                    snippet=to_segments(marked) if marked else ((hit["summary"], False),),
+                    snippet=fragments or ((hit["summary"], False),),
                 )
             )
         return SearchResult(text, tuple(hits), len(results))
