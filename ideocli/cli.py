@@ -112,9 +112,9 @@ def output_for(fmt: str, color: str) -> Any:
 
 
 def count_entries(paths: Paths) -> int:
-    from ideocli.layout import corpus_files
+    from ideocli.layout import entry_paths
 
-    return sum(1 for _ in corpus_files(paths.corpus)) if paths.corpus.is_dir() else 0
+    return sum(1 for _ in entry_paths(paths.corpus))
 
 
 @click.group(cls=IdeoGroup, context_settings=CONTEXT_SETTINGS, invoke_without_command=True)

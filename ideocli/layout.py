@@ -10,13 +10,29 @@ KIND_DIRS = {"ideologies": "ideology", "terms": "term"}
 VOCABULARY_FILE = "vocabulary.yaml"
 
 
-def corpus_files(root: Path) -> Iterator[tuple[Path, str]]:
-    """Yield (path, kind) for each entry file, sorted; dot-files, dot-dirs and non-.md files are skipped."""
+def entry_paths(root: str | os.PathLike[str]) -> Iterator[tuple[str, str]]:
+    """Yield (path, kind) for each entry file as plain strings, sorted; dot-files, dot-dirs and
+    non-.md files are skipped. Strings, not Paths: this runs on every start-up."""
     for directory, kind in KIND_DIRS.items():
-        base = os.path.join(root, directory)
-        found = []
-        for folder, subdirs, files in os.walk(base):
-            subdirs[:] = [name for name in subdirs if not name.startswith(".")]
-            found += [os.path.join(folder, name) for name in files if name.endswith(".md") and not name.startswith(".")]
+        found: list[str] = []
+        pending = [os.path.join(root, directory)]
+        while pending:
+            try:
+                entries = list(os.scandir(pending.pop()))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                elif entry.name.endswith(".md"):
+                    found.append(entry.path)
         for path in sorted(found):
-            yield Path(path), kind
+            yield path, kind
+
+
+def corpus_files(root: Path) -> Iterator[tuple[Path, str]]:
+    """Yield (path, kind) for each entry file, sorted, as Paths."""
+    for path, kind in entry_paths(root):
+        yield Path(path), kind

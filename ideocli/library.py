@@ -6,24 +6,24 @@ they never import YAML or Whoosh; searching imports Whoosh through `ideocli.sear
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ideocli.articles import RELATIONS, Article, article_from_dict, normalize_name, split_sections
 from ideocli.errors import IndexProblem, NotFound
 from ideocli.paths import Paths
-from ideocli.store import BuildReport, Generation, Progress, ensure_generation, read_catalog
+from ideocli.store import BuildReport, Generation, Progress, ensure_generation, read_json, read_problems
 
 if TYPE_CHECKING:
     from ideocli.search import SearchResult
 
+T = TypeVar("T")
 MAX_SUGGESTIONS = 5
 MAX_DEPTH = 5
 
 
-@dataclass(frozen=True)
-class TreeNode:
+class TreeNode(NamedTuple):
     """One entry in a relations tree; `relation` says how its parent reaches it."""
 
     slug: str
@@ -37,16 +37,45 @@ class TreeNode:
 class Library:
     """An opened corpus: the entries of one index generation."""
 
-    def __init__(
-        self, paths: Paths, generation: Generation, catalog: dict[str, Any], report: BuildReport | None
-    ) -> None:
+    def __init__(self, paths: Paths, generation: Generation, report: BuildReport | None) -> None:
         self.paths = paths
         self.generation = generation
         self.build_report = report
-        self.raw = {data["slug"]: data for data in catalog["articles"]}
-        self.names: dict[str, list[str]] = catalog["names"]
-        self.problems = [f"{path}:{line}: {message}" for path, line, message in catalog.get("problems", [])]
         self._entries: dict[str, Article] | None = None
+
+    def _read(self, reader: Callable[[], T]) -> T:
+        """Return reader()'s result; a damaged generation is rebuilt once, then reported."""
+        try:
+            return reader()
+        except (OSError, ValueError):
+            self.generation, self.build_report = ensure_generation(self.paths.corpus, self.paths.index, force=True)
+        try:
+            return reader()
+        except (OSError, ValueError) as exc:
+            raise IndexProblem(f"cannot read the index at {self.paths.index}: {exc}") from None
+
+    @cached_property
+    def lookup(self) -> dict[str, Any]:
+        """Names and titles of every entry: all a single lookup needs."""
+        return self._read(lambda: read_json(self.generation.lookup, "names"))
+
+    @cached_property
+    def raw(self) -> dict[str, dict[str, Any]]:
+        """Every entry's data without its body, read only by commands that need them all."""
+        catalog = self._read(lambda: read_json(self.generation.catalog, "articles"))
+        return {data["slug"]: data for data in catalog["articles"]}
+
+    @property
+    def names(self) -> dict[str, list[str]]:
+        return self.lookup["names"]
+
+    def titles(self) -> dict[str, str]:
+        return self.lookup["titles"]
+
+    @property
+    def problems(self) -> list[str]:
+        """The corpus files the last build had to skip, as `path:line: message`."""
+        return [f"{path}:{line}: {message}" for path, line, message in read_problems(self.generation)]
 
     @property
     def entries(self) -> dict[str, Article]:
@@ -55,19 +84,11 @@ class Library:
             self._entries = {slug: article_from_dict(data) for slug, data in self.raw.items()}
         return self._entries
 
-    def titles(self) -> dict[str, str]:
-        return {slug: data["title"] for slug, data in self.raw.items()}
-
     # --- lookups -------------------------------------------------------------------------
 
     def full(self, slug: str) -> Article:
-        """Return the entry with its body read from the generation."""
-        article = self._entries[slug] if self._entries else article_from_dict(self.raw[slug])
-        try:
-            body = self.generation.body_path(slug).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise IndexProblem(f"index generation is damaged ({exc.strerror}); run `ideo index`") from None
-        return replace(article, body=body)
+        """Return the entry with its body."""
+        return article_from_dict(self._read(lambda: read_json(self.generation.entry(slug), "body")))
 
     def resolve(self, name: str) -> Article:
         """Return the entry a name means (slug, title or alias; case and punctuation ignored).
@@ -78,18 +99,20 @@ class Library:
         if len(slugs) == 1:
             return self.full(slugs[0])
         if len(slugs) > 1:
-            titles = tuple(f"{self.raw[s]['title']} ({s})" for s in slugs)
+            titles = tuple(f"{self.titles()[s]} ({s})" for s in slugs)
             raise NotFound(f'"{name}" names more than one entry; use a slug', hints=titles)
         raise NotFound(f'no entry "{name}"', hints=tuple(self.suggest(name)))
 
     def suggest(self, name: str, *, use_search: bool = True) -> list[str]:
         """Return up to five entry titles close to `name`: close names first, then search hits."""
+        import difflib
+
         wanted = normalize_name(name)
         close = difflib.get_close_matches(wanted, list(self.names), n=MAX_SUGGESTIONS * 2, cutoff=0.6)
         titles: list[str] = []
         for key in close:
             for slug in self.names[key]:
-                title = self.raw[slug]["title"]
+                title = self.titles()[slug]
                 if title not in titles:
                     titles.append(title)
         if use_search and len(titles) < MAX_SUGGESTIONS and wanted:
@@ -122,7 +145,7 @@ class Library:
     def see_also(self, article: Article) -> list[Article]:
         """Return the entries a reader of `article` should look at next, most related first."""
         order = [*article.related, *article.terms, *article.ideologies, *article.derived_from, *article.opposed_to]
-        return [article_from_dict(self.raw[slug]) for slug in dict.fromkeys(order) if slug in self.raw]
+        return [self.full(slug) for slug in dict.fromkeys(order) if slug in self.titles()]
 
     # --- relations -----------------------------------------------------------------------
 
@@ -188,12 +211,4 @@ def open_library(paths: Paths, *, on_progress: Progress | None = None, force: bo
     Raises CorpusProblem or IndexProblem when neither the index nor the corpus can be used.
     """
     generation, report = ensure_generation(paths.corpus, paths.index, force=force, on_progress=on_progress)
-    try:
-        catalog = read_catalog(generation)
-    except (OSError, ValueError):
-        generation, report = ensure_generation(paths.corpus, paths.index, force=True, on_progress=on_progress)
-        try:
-            catalog = read_catalog(generation)
-        except (OSError, ValueError) as exc:
-            raise IndexProblem(f"cannot read the index at {paths.index}: {exc}") from None
-    return Library(paths, generation, catalog, report)
+    return Library(paths, generation, report)

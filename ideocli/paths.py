@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-@dataclass(frozen=True)
-class Paths:
+class Paths(NamedTuple):
     corpus: Path
     index: Path
     corpus_source: str  # which rule chose the corpus: "flag", "env", "checkout" or "package"

@@ -4,7 +4,8 @@ Layout of an index directory:
 
     CURRENT          JSON pointer to the live generation and the corpus fingerprint it reflects
     REBUILD.lock     taken by the one process that rebuilds; readers never lock
-    gen-<id>/        catalog.json (entries without bodies), bodies/<slug>.md, whoosh/ (the index)
+    gen-<id>/        lookup.json (names and titles), entries/<slug>.json (one entry, body included),
+                     catalog.json (all entries, no bodies), problems.json, whoosh/ (the index)
 
 A rebuild writes `gen-<id>.tmp/`, renames it, then swaps CURRENT with os.replace, so a crash or
 Ctrl-C mid-build leaves the previous generation in use. Old generations are deleted a minute
@@ -19,15 +20,14 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ideocli import __version__
 from ideocli.errors import IndexProblem
-from ideocli.layout import VOCABULARY_FILE, corpus_files
+from ideocli.layout import VOCABULARY_FILE, entry_paths
 
-FORMAT = 2  # bump whenever the schema, analyzers or catalog layout change
+FORMAT = 4  # bump whenever the schema, analyzers or catalog layout change
 POINTER = "CURRENT"
 LOCK = "REBUILD.lock"
 GRACE_SECONDS = 60
@@ -36,8 +36,7 @@ LOCK_WAIT_SECONDS = 120
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class Generation:
+class Generation(NamedTuple):
     path: Path
 
     @property
@@ -48,12 +47,15 @@ class Generation:
     def whoosh(self) -> Path:
         return self.path / "whoosh"
 
-    def body_path(self, slug: str) -> Path:
-        return self.path / "bodies" / f"{slug}.md"
+    @property
+    def lookup(self) -> Path:
+        return self.path / "lookup.json"
+
+    def entry(self, slug: str) -> Path:
+        return self.path / "entries" / f"{slug}.json"
 
 
-@dataclass(frozen=True)
-class BuildReport:
+class BuildReport(NamedTuple):
     entries: int
     ideologies: int
     terms: int
@@ -62,11 +64,11 @@ class BuildReport:
     generation: Path
 
 
-def source_files(corpus: Path) -> list[Path]:
+def source_files(corpus: Path) -> list[str]:
     """Return every file whose change makes the index stale, sorted."""
-    files = [path for path, _ in corpus_files(corpus)]
-    vocabulary = corpus / VOCABULARY_FILE
-    return sorted([*files, vocabulary] if vocabulary.exists() else files)
+    files = [path for path, _ in entry_paths(corpus)]
+    vocabulary = os.path.join(corpus, VOCABULARY_FILE)
+    return sorted([*files, vocabulary] if os.path.exists(vocabulary) else files)
 
 
 def stat_fingerprint(corpus: Path) -> str:
@@ -76,7 +78,7 @@ def stat_fingerprint(corpus: Path) -> str:
     is not consulted, and zlib loads far faster than hashlib on the start-up path.
     """
     files = source_files(corpus)
-    listing = "".join(f"{path}|{(info := path.stat()).st_size}|{info.st_mtime_ns}\n" for path in files)
+    listing = "".join(f"{path}|{(info := os.stat(path)).st_size}|{info.st_mtime_ns}\n" for path in files)
     return f"{FORMAT}-{__version__}-{len(files)}-{zlib.crc32(listing.encode()):08x}"
 
 
@@ -86,8 +88,9 @@ def content_fingerprint(corpus: Path) -> str:
 
     digest = hashlib.blake2b(f"{FORMAT}|{__version__}".encode(), digest_size=16)
     for path in source_files(corpus):
-        digest.update(f"{path.relative_to(corpus)}\n".encode())
-        digest.update(path.read_bytes())
+        digest.update(f"{os.path.relpath(path, corpus)}\n".encode())
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
     return digest.hexdigest()
 
 
@@ -118,7 +121,7 @@ def fresh_generation(corpus: Path, index_dir: Path) -> Generation | None:
     if pointer is None:
         return None
     generation = Generation(index_dir / pointer["generation"])
-    if not generation.catalog.is_file():
+    if not generation.lookup.is_file():
         return None
     if pointer.get("fingerprint") == stat_fingerprint(corpus):
         return generation
@@ -206,18 +209,19 @@ def build_generation(corpus: Path, index_dir: Path, on_progress: Progress | None
     name = f"gen-{uuid.uuid4().hex[:12]}"
     temporary = index_dir / f"{name}.tmp"
     try:
-        (temporary / "bodies").mkdir(parents=True)
+        (temporary / "entries").mkdir(parents=True)
         for article in loaded.articles:
-            temporary.joinpath("bodies", f"{article.slug}.md").write_text(article.body, encoding="utf-8")
+            write_json(temporary / "entries" / f"{article.slug}.json", article.to_dict())
         build_index(loaded.articles, temporary / "whoosh", on_progress)
-        catalog = {
+        lookup = {
             "format": FORMAT,
-            "corpus": str(corpus),
-            "articles": [article.to_dict(with_body=False) for article in loaded.articles],
             "names": name_index(loaded.articles),
-            "problems": [[p.path, p.line, p.message] for p in loaded.problems],
+            "titles": {article.slug: article.title for article in loaded.articles},
         }
-        temporary.joinpath("catalog.json").write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
+        write_json(temporary / "lookup.json", lookup)
+        catalog = {"format": FORMAT, "articles": [article.to_dict(with_body=False) for article in loaded.articles]}
+        write_json(temporary / "catalog.json", catalog)
+        write_json(temporary / "problems.json", [[p.path, p.line, p.message] for p in loaded.problems])
         temporary.rename(index_dir / name)
     except BaseException:
         remove_tree(temporary)
@@ -263,15 +267,28 @@ def collect_garbage(index_dir: Path, keep: str) -> None:
         path.unlink(missing_ok=True)
 
 
+def read_problems(generation: Generation) -> list[list[Any]]:
+    """Return the [path, line, message] of each file the build skipped (none if unreadable)."""
+    try:
+        data = json.loads((generation.path / "problems.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return data if isinstance(data, list) else []
+
+
 def remove_tree(path: Path) -> None:
     import shutil
 
     shutil.rmtree(path, ignore_errors=True)
 
 
-def read_catalog(generation: Generation) -> dict[str, Any]:
-    """Return the generation's catalog; raises OSError or ValueError when it is damaged."""
-    data = json.loads(generation.catalog.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("names"), dict):
-        raise ValueError("unexpected catalog layout")
+def write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def read_json(path: Path, required_key: str) -> dict[str, Any]:
+    """Return a JSON object written by a build; raises OSError or ValueError when it is damaged."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or required_key not in data:
+        raise ValueError(f"unexpected layout in {path.name}")
     return data

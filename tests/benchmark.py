@@ -16,17 +16,19 @@ import sys
 import tempfile
 import time
 
-RUNS = int(os.environ.get("IDEO_BENCH_RUNS", "21"))
+RUNS = int(os.environ.get("IDEO_BENCH_RUNS", "31"))
 
 
-def median_seconds(command: list[str], env: dict[str, str]) -> float:
-    subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True)
-    times = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def medians(commands: list[list[str]], env: dict[str, str]) -> list[float]:
+    """Return each command's median wall time; runs are interleaved so machine drift hits all alike."""
+    times: list[list[float]] = [[] for _ in commands]
+    for round_number in range(RUNS + 1):
+        for command, samples in zip(commands, times, strict=True):
+            started = time.perf_counter()
+            subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True)
+            if round_number:  # round 0 warms caches
+                samples.append(time.perf_counter() - started)
+    return [statistics.median(samples) for samples in times]
 
 
 def cpu_model() -> str:
@@ -55,22 +57,26 @@ def main() -> None:
         subprocess.run([ideo, "index"], env=env, stdout=subprocess.PIPE, check=True)
         builds.append(time.perf_counter() - started)
 
-    click = median_seconds([py, "-c", "import click"], env)
-    whoosh = median_seconds([py, "-c", "import click, whoosh.index, whoosh.qparser"], env)
-    rows = [
-        ("python -c 'import click'", click, None),
-        ("ideo show trotskyism | ...", median_seconds([ideo, "show", "trotskyism"], env), click),
-        ("ideo show trotskyism --summary | ...", median_seconds([ideo, "show", "trotskyism", "--summary"], env), click),
-        ("ideo define 'vanguard party' | ...", median_seconds([ideo, "define", "vanguard party"], env), click),
-        ("python -c 'import click, whoosh.index, whoosh.qparser'", whoosh, None),
+    labels_and_commands = [
+        ("python -c 'import click'", [py, "-c", "import click"]),
+        ("ideo show trotskyism | ...", [ideo, "show", "trotskyism"]),
+        ("ideo show trotskyism --summary | ...", [ideo, "show", "trotskyism", "--summary"]),
+        ("ideo define 'vanguard party' | ...", [ideo, "define", "vanguard party"]),
         (
-            "ideo search 'permanent revolution' | ...",
-            median_seconds([ideo, "search", "permanent revolution"], env),
-            whoosh,
+            "python -c 'import click, whoosh.index, whoosh.qparser'",
+            [py, "-c", "import click, whoosh.index, whoosh.qparser"],
         ),
+        ("ideo search 'permanent revolution' | ...", [ideo, "search", "permanent revolution"]),
+    ]
+    results = medians([command for _, command in labels_and_commands], env)
+    click, whoosh = results[0], results[4]
+    baselines = [None, click, click, click, None, whoosh]
+    rows = [
+        (label, seconds, base)
+        for (label, _), seconds, base in zip(labels_and_commands, results, baselines, strict=True)
     ]
     print(f"machine: {cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}")
-    print(f"runs per command: {RUNS} (median, whole process, stdout piped)")
+    print(f"runs per command: {RUNS}, interleaved (median, whole process, stdout piped)")
     print(
         f"first index build (cold process): {build:.2f} s; forced rebuilds (`ideo index`), median of 5: {statistics.median(builds):.2f} s"
     )

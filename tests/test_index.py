@@ -99,12 +99,14 @@ def test_corrupt_whoosh_index_is_rebuilt_once(paths: Paths, damage: str) -> None
     assert library.build_report is not None  # it had to rebuild
 
 
-def test_corrupt_catalog_is_rebuilt(paths: Paths) -> None:
+@pytest.mark.parametrize("damaged", ["lookup.json", "catalog.json", "entries/alphaism.json"])
+def test_damaged_catalog_files_are_rebuilt(paths: Paths, damaged: str) -> None:
     library = open_library(paths)
-    library.generation.catalog.write_text("{not json")
+    (library.generation.path / damaged).write_text("{not json")
     again = open_library(paths)
-    assert again.build_report is not None
     assert again.resolve("alphaism").title == "Alphaism"
+    assert "alphaism" in [a.slug for a in again.listing()]
+    assert again.build_report is not None  # reading the damaged file rebuilt the generation
 
 
 def test_garbled_pointer_is_rebuilt(paths: Paths) -> None:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import ModuleType
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 FORMATS = ("auto", "rich", "plain", "json")
 COLORS = ("auto", "always", "never")
@@ -19,8 +18,7 @@ SCHEMA_VERSION = 1
 MODULES = {"rich": "ideocli.render.richtext", "plain": "ideocli.render.plain", "json": "ideocli.render.jsonout"}
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     stream: TextIO
     format: str  # rich, plain or json
     color: bool
