@@ -12,6 +12,7 @@ import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ideocli.articles import Article, normalize_name, replace_links
 from ideocli.errors import BadUsage
@@ -34,7 +35,7 @@ SEARCH_SECONDS = 3.0
 SNIPPET_CHARS = 160
 SNIPPET_FRAGMENTS = 2
 SEARCH_FIELDS = ["title", "names", "definition", "summary", "body"]
-FIELD_BOOSTS = {"title": 2.0, "names": 1.0, "definition": 1.0, "summary": 1.5}
+FIELD_BOOSTS = {"title": 2.5, "names": 2.0, "definition": 1.5, "summary": 1.5}
 # Results list ideologies before glossary terms (an ideology article is where an idea is
 # discussed; the term is one `ideo define` away), each kind ranked by BM25F score.
 KIND_ORDER = {"ideology": 0, "term": 1}
@@ -230,19 +231,29 @@ def widen_to_words(text: str, low: int, high: int) -> tuple[int, int]:
     return low, high
 
 
-def make_parser(schema: Schema) -> qparser.QueryParser:
-    """Return the query parser: OR-grouping, -word exclusion, prefix* but no costly wildcards."""
-    parser = qparser.MultifieldParser(
-        SEARCH_FIELDS, schema, fieldboosts=FIELD_BOOSTS, group=qparser.OrGroup.factory(0.9)
-    )
+def make_parser(schema: Schema, *, any_word: bool = True) -> qparser.QueryParser:
+    """Return the query parser: -word exclusion, prefix* but no costly wildcards; words are
+    OR-ed (better matches first) when `any_word`, else all are required."""
+    group = qparser.OrGroup.factory(0.9) if any_word else qparser.AndGroup
+    parser = qparser.MultifieldParser(SEARCH_FIELDS, schema, fieldboosts=FIELD_BOOSTS, group=group)
     parser.remove_plugin_class(qparser.WildcardPlugin)
     parser.add_plugin(qparser.PrefixPlugin())
     parser.add_plugin(qparser.PlusMinusPlugin())
     return parser
 
 
+def is_plain(text: str) -> bool:
+    """True for a query of two or more bare words, with no operators, fields, quotes or wildcards."""
+    words = re.split(r"[\s-]+", text.strip())
+    return bool(PLAIN_WORDS_RE.match(text.strip())) and not {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"} & set(words)
+
+
 def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
-    """Return the parsed query; raises BadUsage when nothing searchable is left."""
+    """Return the parsed query; raises BadUsage when nothing searchable is left.
+
+    A plain multi-word query also scores its words as an exact phrase, and leaves function
+    words out of the any-order part.
+    """
     try:
         parsed = parser.parse(text)
     except Exception:  # the parser should not raise, but a query must never crash the CLI
@@ -250,8 +261,8 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
         parsed = query.Or([query.Term(field, word.lower()) for word in words for field in ("title", "body")])
     if parsed is query.NullQuery:
         raise BadUsage(f'nothing to search for in {text!r}; try words, a "phrase" or prefix*')
-    words = re.split(r"[\s-]+", text.strip())
-    if PLAIN_WORDS_RE.match(text.strip()) and not {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"} & set(words):
+    if is_plain(text):
+        words = re.split(r"[\s-]+", text.strip())
         content = [word for word in words if word.lower() not in FUNCTION_WORDS]
         if content and len(content) < len(words):
             parsed = parser.parse(" ".join(content))
@@ -274,21 +285,32 @@ def search(
     if len(text) > MAX_QUERY_CHARS:
         raise BadUsage(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
     ix = index.open_dir(str(directory))
-    parsed = parse_query(make_parser(ix.schema), text)
+    # A plain multi-word query first requires every word; only if that finds nothing may any word do.
+    strict = is_plain(text)
+    parsed = parse_query(make_parser(ix.schema, any_word=not strict), text)
     filters = [query.Term("kind", kind)] if kind else []
     if family:
         filters.append(query.Term("family", family.lower()))
     with ix.searcher() as searcher:
-        # Scoring every match (the corpus is small) gives an exact total; Whoosh's len() of a
-        # limited result can be wrong for compound boolean queries.
-        timed = collectors.TimeLimitCollector(searcher.collector(limit=None), timelimit=SEARCH_SECONDS, use_alarm=False)
-        # The filter must wrap the time limit: TimeLimitCollector bypasses a FilterCollector inside it.
-        collector = collectors.FilterCollector(timed, allow=query.And(filters)) if filters else timed
-        try:
-            searcher.search_with_collector(parsed, collector)
-        except collectors.TimeLimit:
-            raise BadUsage(f"query took longer than {SEARCH_SECONDS:g} s; make it more specific") from None
-        results = collector.results()
+
+        def collect(parsed: query.Query) -> Any:
+            # Scoring every match (the corpus is small) gives an exact total; Whoosh's len() of
+            # a limited result can be wrong for compound boolean queries.
+            timed = collectors.TimeLimitCollector(
+                searcher.collector(limit=None), timelimit=SEARCH_SECONDS, use_alarm=False
+            )
+            # The filter must wrap the time limit: TimeLimitCollector bypasses a FilterCollector inside it.
+            collector = collectors.FilterCollector(timed, allow=query.And(filters)) if filters else timed
+            try:
+                searcher.search_with_collector(parsed, collector)
+            except collectors.TimeLimit:
+                raise BadUsage(f"query took longer than {SEARCH_SECONDS:g} s; make it more specific") from None
+            return collector.results()
+
+        results = collect(parsed)
+        if strict and results.is_empty():
+            parsed = parse_query(make_parser(ix.schema), text)
+            results = collect(parsed)
         terms = query_terms(parsed)
         wanted = normalize_name(text)
 

@@ -199,3 +199,11 @@ def test_odd_queries_answer_quickly(paths: Paths, query: str) -> None:
     except BadUsage:
         pass
     assert time.perf_counter() - started < 2
+
+
+def test_plain_words_are_all_required_unless_that_finds_nothing(paths: Paths) -> None:
+    library = open_library(paths)
+    both = {h.slug for h in library.search("rolling reform", limit=10).hits}
+    assert both == {"alphaism", "gammaism", "rolling-reform", "permanent-revolution"}  # every one has both words
+    fallback = library.search("assembly zzyzx", limit=10)
+    assert fallback.total == 7  # no entry has both, so any word may match
