@@ -89,7 +89,8 @@ def normalize_name(name: str) -> str:
     """Return the lookup key of a name: case, accents, apostrophes and punctuation folded.
 
     "Marxism–Leninism", "marxism leninism" and "MARXISM-LENINISM" all give "marxism leninism";
-    "workers' state" gives "workers state". Marks that are part of a non-Latin script stay.
+    "workers' state" gives "workers state", "checks & balances" gives "checks and balances", and a
+    leading "the" is dropped. Marks that are part of a non-Latin script stay.
     """
     kept: list[str] = []
     for char in unicodedata.normalize("NFKD", name):
@@ -98,8 +99,12 @@ def normalize_name(name: str) -> str:
         kept.append(char)
     folded = unicodedata.normalize("NFC", "".join(kept)).casefold()
     folded = re.sub(r"['’‘`´]", "", folded)
+    folded = folded.replace("&", " and ")
     spaced = "".join(char if char.isalnum() or unicodedata.category(char).startswith("M") else " " for char in folded)
-    return " ".join(spaced.split())
+    words = spaced.split()
+    if len(words) > 1 and words[0] == "the":  # "the invisible hand" is the invisible hand
+        words = words[1:]
+    return " ".join(words)
 
 
 def strip_controls(text: str) -> str:

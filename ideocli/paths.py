@@ -38,22 +38,20 @@ def resolve_paths(
     ($XDG_CACHE_HOME/ideo/index, or ~/.cache/ideo/index); never site-packages.
     """
     checkout = is_checkout(package_dir)
-    if corpus_flag:
-        corpus, corpus_source = Path(corpus_flag), "flag"
-    elif env.get("IDEO_CORPUS"):
-        corpus, corpus_source = Path(env["IDEO_CORPUS"]), "env"
-    elif checkout:
-        corpus, corpus_source = package_dir.parent / "corpus", "checkout"
+    if checkout:
+        corpus_default, index_default = (
+            (package_dir.parent / "corpus", "checkout"),
+            (package_dir.parent / "index", "checkout"),
+        )
     else:
-        corpus, corpus_source = package_dir / "_corpus", "package"
+        cache = Path(env.get("XDG_CACHE_HOME") or (home or Path.home()) / ".cache")
+        corpus_default, index_default = (package_dir / "_corpus", "package"), (cache / "ideo" / "index", "cache")
+    corpus, corpus_source = first_of(corpus_flag, env.get("IDEO_CORPUS"), corpus_default)
+    index, index_source = first_of(index_flag, env.get("IDEO_INDEX"), index_default)
+    return Paths(corpus, index, corpus_source, index_source)
 
-    if index_flag:
-        index, index_source = Path(index_flag), "flag"
-    elif env.get("IDEO_INDEX"):
-        index, index_source = Path(env["IDEO_INDEX"]), "env"
-    elif checkout:
-        index, index_source = package_dir.parent / "index", "checkout"
-    else:
-        cache = env.get("XDG_CACHE_HOME") or str((home or Path.home()) / ".cache")
-        index, index_source = Path(cache) / "ideo" / "index", "cache"
-    return Paths(corpus.expanduser().absolute(), index.expanduser().absolute(), corpus_source, index_source)
+
+def first_of(flag: str | None, env_value: str | None, default: tuple[Path, str]) -> tuple[Path, str]:
+    """Return (absolute path, which rule chose it): the flag, else the environment, else the default."""
+    path, source = (Path(flag), "flag") if flag else (Path(env_value), "env") if env_value else default
+    return path.expanduser().absolute(), source

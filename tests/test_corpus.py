@@ -15,7 +15,9 @@ from ideocli.errors import CorpusProblem
         ("MARXISM-LENINISM", "marxism leninism"),
         ("Pétainism", "petainism"),
         ("degenerated workers' state", "degenerated workers state"),
-        ("  checks & balances ", "checks balances"),
+        ("  checks & balances ", "checks and balances"),
+        ("The Invisible Hand", "invisible hand"),
+        ("the", "the"),
     ],
 )
 def test_normalize_name_folds_case_accents_and_punctuation(name: str, key: str) -> None:

@@ -86,3 +86,28 @@ def test_ctrl_c_mid_build_is_quiet_and_leaves_no_broken_index(tmp_path: Path) ->
         [*IDEO, "show", "trotskyism", "--summary"], env=env, capture_output=True, text=True, timeout=60
     )
     assert again.returncode == 0 and again.stdout.startswith("Trotskyism")
+
+
+def test_glossary_is_large_and_every_term_is_linked(shipped: Path) -> None:
+    from ideocli.corpus import load_corpus
+
+    articles = {a.slug: a for a in load_corpus(shipped).articles}
+    terms = [slug for slug, a in articles.items() if a.kind == "term"]
+    assert len(terms) >= 150
+    linked = {target for a in articles.values() for target in a.outgoing() if target != a.slug}
+    assert [slug for slug in terms if slug not in linked] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("NEP", "new-economic-policy"),
+        ("dotP", "dictatorship-of-the-proletariat"),
+        ("the invisible hand", "invisible-hand"),
+        ("checks & balances", "checks-and-balances"),
+    ],
+)
+def test_glossary_aliases_resolve(shipped: Path, name: str, slug: str) -> None:
+    result = run("define", name, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["entries"][0]["slug"] == slug
