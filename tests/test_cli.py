@@ -217,3 +217,11 @@ def test_related_includes_backlinks() -> None:
     children = {(c["relation"], c["slug"]) for c in document["tree"]["children"]}
     assert ("ideologies", "alphaism") in children
     assert ("linked_from", "permanent-revolution") in children
+
+
+def test_bce_years_are_shown_as_bce(corpus: Path) -> None:
+    path = corpus / "ideologies" / "betaism.md"
+    path.write_text(path.read_text().replace("founded: 1880", "founded: -356"))
+    result = run("show", "betaism")
+    assert "Founded: 356 BCE\n" in result.stdout
+    assert json.loads(run("show", "betaism", "--format", "json").stdout)["entries"][0]["founded"] == -356

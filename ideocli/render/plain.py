@@ -24,7 +24,7 @@ def write(out: Output, text: str = "") -> None:
 def facts(article: Article) -> list[tuple[str, str]]:
     """Return the (label, value) rows of an entry's facts table, skipping empty ones."""
     rows = [
-        ("Founded", str(article.founded) if article.founded else ""),
+        ("Founded", year(article.founded) if article.founded else ""),
         ("Era", article.era),
         ("Region", article.region),
         ("Key figures", ", ".join(article.key_figures)),
@@ -32,8 +32,13 @@ def facts(article: Article) -> list[tuple[str, str]]:
     return [(label, value) for label, value in rows if value]
 
 
+def year(value: int) -> str:
+    """Return a year for display: negative years are BCE."""
+    return f"{-value} BCE" if value < 0 else str(value)
+
+
 def key_text_line(text: object) -> str:
-    return f"{text.title} ({text.author}, {text.year})"  # type: ignore[attr-defined]
+    return f"{text.title} ({text.author}, {year(text.year)})"  # type: ignore[attr-defined]
 
 
 def heading_line(article: Article) -> str:
