@@ -25,7 +25,8 @@ if "cached_property" not in sys.modules:
     sys.modules["cached_property"] = _shim
 
 from whoosh import collectors, index, qparser, query  # noqa: E402
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter  # noqa: E402
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Token  # noqa: E402
+from whoosh.codec.whoosh3 import W3Codec  # noqa: E402
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema  # noqa: E402
 from whoosh.lang.porter import stem  # noqa: E402
 from whoosh.support.charset import accent_map  # noqa: E402
@@ -60,10 +61,62 @@ CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+def fold_table() -> dict[int, str]:
+    """Return a str.translate table folding accented Latin letters to their base letter, one for one."""
+    import unicodedata
+
+    table = {}
+    for code in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFKD", chr(code))[0]
+        if base.isascii() and base.isalpha():
+            table[code] = base
+    return table
+
+
+FOLD = fold_table()
+STEMS: dict[str, str] = {}
+
+
+def fold_and_stem(word: str) -> str:
+    """Return the index form of a word: lowercased, accents folded, Porter-stemmed (cached)."""
+    folded = word.lower().translate(FOLD)
+    stemmed = STEMS.get(folded)
+    if stemmed is None:
+        stemmed = STEMS[folded] = stem(folded)
+    return stemmed
+
+
+class FoldStemTokenizer(RegexTokenizer):  # type: ignore[misc]
+    """RegexTokenizer | LowercaseFilter | accent folding | StemFilter in one pass.
+
+    Same tokens as the four-stage chain, but without a generator per stage: this halves the
+    time spent analysing the corpus. Accents are folded before stemming, and there is no stop
+    list, so "rule of law" stays a three-word phrase.
+    """
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: Any) -> Any:  # fmt: skip
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        matches = self.expression.finditer(value) if tokenize else [None]
+        for number, match in enumerate(matches):
+            text = match.group(0) if match else value
+            token.text = fold_and_stem(text)
+            if keeporiginal:
+                token.original = text
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + number
+            if chars:
+                token.startchar = start_char + (match.start() if match else 0)
+                token.endchar = start_char + (match.end() if match else len(value))
+            yield token
+
+
 def make_schema() -> Schema:
     """Return the index schema: accents folded before stemming, no stop list (phrases stay whole)."""
-    # cachesize=-1: an unbounded dict cache; the bounded LFU cache costs more than stemming saves.
-    stemmed = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StemFilter(cachesize=-1)
+    stemmed = FoldStemTokenizer()
     exact = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
     return Schema(
         slug=ID(stored=True, unique=True),
@@ -91,7 +144,8 @@ def build_index(
     directory.mkdir(parents=True, exist_ok=True)
     ix = index.create_in(str(directory), make_schema())
     # compound=False: a compound segment is copied whole into memory by every searcher.
-    writer = ix.writer(compound=False)
+    # compression=0: zlib on every postings block cost a sixth of the build, to save a few MB.
+    writer = ix.writer(compound=False, codec=W3Codec(compression=0))
     try:
         for number, article in enumerate(items, start=1):
             writer.add_document(
@@ -134,21 +188,6 @@ class SearchResult:
     total: int
 
 
-def fold_table() -> dict[int, str]:
-    """Return a str.translate table folding accented Latin letters to their base letter, one for one."""
-    import unicodedata
-
-    table = {}
-    for code in range(0xC0, 0x250):
-        base = unicodedata.normalize("NFKD", chr(code))[0]
-        if base.isascii() and base.isalpha():
-            table[code] = base
-    return table
-
-
-FOLD = fold_table()
-
-
 def query_terms(parsed: query.Query) -> set[str]:
     """Return the stems a query looks for (negated parts left out), for marking snippets."""
     found: set[str] = set()
@@ -161,9 +200,9 @@ def query_terms(parsed: query.Query) -> set[str]:
         elif isinstance(node, query.Prefix):
             found.add(node.text + "*")
         elif isinstance(node, query.Term) and node.fieldname in SEARCH_FIELDS:
-            found.add(stem(node.text))
+            found.add(fold_and_stem(node.text) if node.fieldname == "names" else node.text)
         elif isinstance(node, query.Phrase) and node.fieldname in SEARCH_FIELDS:
-            found.update(stem(word) for word in node.words)
+            found.update(fold_and_stem(word) if node.fieldname == "names" else word for word in node.words)
         else:
             for child in node.children():
                 walk(child)
@@ -190,7 +229,7 @@ def snippet(text: str, terms: set[str]) -> tuple[tuple[str, bool], ...]:
         word = found.group()
         if prefixes and word.startswith(prefixes):
             matches.append((found.start(), found.end(), word))
-        elif (key := stem(word)) in stems:
+        elif (key := fold_and_stem(word)) in stems:
             matches.append((found.start(), found.end(), key))
     if not matches:
         return ()
