@@ -6,12 +6,13 @@ YAML is imported only inside the functions that parse, so importing this module 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ideocli.articles import RELATIONS, Article, KeyText, link_targets, normalize_name, split_sections, strip_controls
-from ideocli.layout import VOCABULARY_FILE, corpus_files
+from ideocli.layout import VOCABULARY_FILE, entry_paths
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -69,6 +70,12 @@ class LoadedCorpus:
     @property
     def articles(self) -> list[Article]:
         return [entry.article for entry in self.entries]
+
+
+def corpus_files(root: Path) -> Iterator[tuple[Path, str]]:
+    """Yield (path, kind) for each entry file, sorted, as Paths."""
+    for path, kind in entry_paths(root):
+        yield Path(path), kind
 
 
 def load_vocabulary(root: Path) -> tuple[Vocabulary, list[Problem]]:
@@ -188,7 +195,7 @@ def parse_entry(text: str, *, slug: str, kind: str, display_path: str) -> Parsed
     return ParsedEntry(article, display_path, key_lines, body_line, extra)
 
 
-def load_corpus(root: Path) -> LoadedCorpus:
+def load_corpus(root: str | Path) -> LoadedCorpus:
     """Load every entry under root.
 
     A file that cannot be parsed becomes a Problem and is skipped; the others still load.
@@ -196,6 +203,7 @@ def load_corpus(root: Path) -> LoadedCorpus:
     """
     from ideocli.errors import CorpusProblem
 
+    root = Path(root)
     if not root.is_dir():
         raise CorpusProblem(f"corpus directory not found: {root}")
     vocabulary, problems = load_vocabulary(root)

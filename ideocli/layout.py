@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 KIND_DIRS = {"ideologies": "ideology", "terms": "term"}
 VOCABULARY_FILE = "vocabulary.yaml"
@@ -30,9 +29,3 @@ def entry_paths(root: str | os.PathLike[str]) -> Iterator[tuple[str, str]]:
                     found.append(entry.path)
         for path in sorted(found):
             yield path, kind
-
-
-def corpus_files(root: Path) -> Iterator[tuple[Path, str]]:
-    """Yield (path, kind) for each entry file, sorted, as Paths."""
-    for path, kind in entry_paths(root):
-        yield Path(path), kind

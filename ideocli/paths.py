@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import NamedTuple
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+# Plain strings, not pathlib: this module is on every command's start-up path.
+PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
 
 
 class Paths(NamedTuple):
-    corpus: Path
-    index: Path
+    corpus: str
+    index: str
     corpus_source: str  # which rule chose the corpus: "flag", "env", "checkout" or "package"
     index_source: str
 
 
-def is_checkout(package_dir: Path) -> bool:
+def is_checkout(package_dir: str) -> bool:
     """True when the package runs from a source checkout (corpus/ and setup.cfg beside it)."""
-    root = package_dir.parent
-    return (root / "setup.cfg").is_file() and (root / "corpus").is_dir()
+    root = os.path.dirname(package_dir)
+    return os.path.isfile(os.path.join(root, "setup.cfg")) and os.path.isdir(os.path.join(root, "corpus"))
 
 
 def resolve_paths(
@@ -27,8 +28,8 @@ def resolve_paths(
     corpus_flag: str | None = None,
     index_flag: str | None = None,
     env: Mapping[str, str],
-    package_dir: Path = PACKAGE_DIR,
-    home: Path | None = None,
+    package_dir: str = PACKAGE_DIR,
+    home: str | None = None,
 ) -> Paths:
     """Return the corpus and index locations.
 
@@ -37,21 +38,20 @@ def resolve_paths(
     default index is the checkout's `index/` in a source tree, else the user cache directory
     ($XDG_CACHE_HOME/ideo/index, or ~/.cache/ideo/index); never site-packages.
     """
-    checkout = is_checkout(package_dir)
-    if checkout:
-        corpus_default, index_default = (
-            (package_dir.parent / "corpus", "checkout"),
-            (package_dir.parent / "index", "checkout"),
-        )
+    root = os.path.dirname(package_dir)
+    if is_checkout(package_dir):
+        corpus_default = (os.path.join(root, "corpus"), "checkout")
+        index_default = (os.path.join(root, "index"), "checkout")
     else:
-        cache = Path(env.get("XDG_CACHE_HOME") or (home or Path.home()) / ".cache")
-        corpus_default, index_default = (package_dir / "_corpus", "package"), (cache / "ideo" / "index", "cache")
+        cache = env.get("XDG_CACHE_HOME") or os.path.join(home or os.path.expanduser("~"), ".cache")
+        corpus_default = (os.path.join(package_dir, "_corpus"), "package")
+        index_default = (os.path.join(cache, "ideo", "index"), "cache")
     corpus, corpus_source = first_of(corpus_flag, env.get("IDEO_CORPUS"), corpus_default)
     index, index_source = first_of(index_flag, env.get("IDEO_INDEX"), index_default)
     return Paths(corpus, index, corpus_source, index_source)
 
 
-def first_of(flag: str | None, env_value: str | None, default: tuple[Path, str]) -> tuple[Path, str]:
+def first_of(flag: str | None, env_value: str | None, default: tuple[str, str]) -> tuple[str, str]:
     """Return (absolute path, which rule chose it): the flag, else the environment, else the default."""
-    path, source = (Path(flag), "flag") if flag else (Path(env_value), "env") if env_value else default
-    return path.expanduser().absolute(), source
+    path, source = (flag, "flag") if flag else (env_value, "env") if env_value else default
+    return os.path.abspath(os.path.expanduser(path)), source

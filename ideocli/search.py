@@ -6,12 +6,12 @@ Keep Whoosh behind this module (build, search) so the engine can be swapped late
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sys
 import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ideocli.articles import Article, normalize_name, replace_links
@@ -137,11 +137,13 @@ def plain_body(article: Article) -> str:
 
 
 def build_index(
-    articles: Iterable[Article], directory: Path, on_progress: Callable[[int, int], None] | None = None
+    articles: Iterable[Article],
+    directory: str | os.PathLike[str],
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Build a fresh index in an empty `directory`; return the number of documents."""
     items = list(articles)
-    directory.mkdir(parents=True, exist_ok=True)
+    os.makedirs(directory, exist_ok=True)
     ix = index.create_in(str(directory), make_schema())
     # compound=False: a compound segment is copied whole into memory by every searcher.
     # compression=0: zlib on every postings block cost a sixth of the build, to save a few MB.
@@ -312,7 +314,7 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
 
 
 def search(
-    directory: Path, text: str, *, limit: int, kind: str | None = None, family: str | None = None
+    directory: str | os.PathLike[str], text: str, *, limit: int, kind: str | None = None, family: str | None = None
 ) -> SearchResult:
     """Run a query against the index in `directory`.
 

@@ -20,7 +20,6 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from ideocli import __version__
@@ -36,23 +35,27 @@ LOCK_WAIT_SECONDS = 120
 Progress = Callable[[int, int], None]
 
 
+# Paths are plain strings here (os.path, not pathlib): this module is on every start-up path.
+StrPath = str | os.PathLike[str]
+
+
 class Generation(NamedTuple):
-    path: Path
+    path: str
 
     @property
-    def catalog(self) -> Path:
-        return self.path / "catalog.json"
+    def catalog(self) -> str:
+        return os.path.join(self.path, "catalog.json")
 
     @property
-    def whoosh(self) -> Path:
-        return self.path / "whoosh"
+    def whoosh(self) -> str:
+        return os.path.join(self.path, "whoosh")
 
     @property
-    def lookup(self) -> Path:
-        return self.path / "lookup.json"
+    def lookup(self) -> str:
+        return os.path.join(self.path, "lookup.json")
 
-    def entry(self, slug: str) -> Path:
-        return self.path / "entries" / f"{slug}.json"
+    def entry(self, slug: str) -> str:
+        return os.path.join(self.path, "entries", f"{slug}.json")
 
 
 class BuildReport(NamedTuple):
@@ -61,17 +64,17 @@ class BuildReport(NamedTuple):
     terms: int
     problems: int
     seconds: float
-    generation: Path
+    generation: str
 
 
-def source_files(corpus: Path) -> list[str]:
+def source_files(corpus: StrPath) -> list[str]:
     """Return every file whose change makes the index stale, sorted."""
     files = [path for path, _ in entry_paths(corpus)]
     vocabulary = os.path.join(corpus, VOCABULARY_FILE)
     return sorted([*files, vocabulary] if os.path.exists(vocabulary) else files)
 
 
-def stat_fingerprint(corpus: Path) -> str:
+def stat_fingerprint(corpus: StrPath) -> str:
     """Return a cheap fingerprint of the corpus: paths, sizes and mtimes, no reading.
 
     CRC-32 is enough here: a collision can only skip a rebuild when the content fingerprint
@@ -82,7 +85,7 @@ def stat_fingerprint(corpus: Path) -> str:
     return f"{FORMAT}-{__version__}-{len(files)}-{zlib.crc32(listing.encode()):08x}"
 
 
-def content_fingerprint(corpus: Path) -> str:
+def content_fingerprint(corpus: StrPath) -> str:
     """Return a fingerprint of the corpus contents, so that a mere `touch` needs no rebuild."""
     import hashlib
 
@@ -94,10 +97,11 @@ def content_fingerprint(corpus: Path) -> str:
     return digest.hexdigest()
 
 
-def read_pointer(index_dir: Path) -> dict[str, Any] | None:
+def read_pointer(index_dir: StrPath) -> dict[str, Any] | None:
     """Return the CURRENT pointer, or None when there is none or it is unreadable."""
     try:
-        data = json.loads((index_dir / POINTER).read_text(encoding="utf-8"))
+        with open(os.path.join(index_dir, POINTER), encoding="utf-8") as handle:
+            data = json.load(handle)
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("generation"), str):
@@ -105,23 +109,23 @@ def read_pointer(index_dir: Path) -> dict[str, Any] | None:
     return data
 
 
-def write_pointer(index_dir: Path, data: dict[str, Any]) -> None:
+def write_pointer(index_dir: StrPath, data: dict[str, Any]) -> None:
     """Replace CURRENT atomically."""
-    temporary = index_dir / f"{POINTER}.{os.getpid()}.{time.monotonic_ns()}.tmp"
+    temporary = os.path.join(index_dir, f"{POINTER}.{os.getpid()}.{time.monotonic_ns()}.tmp")
     with open(temporary, "w", encoding="utf-8") as handle:
         json.dump(data, handle)
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(temporary, index_dir / POINTER)
+    os.replace(temporary, os.path.join(index_dir, POINTER))
 
 
-def fresh_generation(corpus: Path, index_dir: Path) -> Generation | None:
+def fresh_generation(corpus: StrPath, index_dir: StrPath) -> Generation | None:
     """Return the live generation if it reflects the corpus as it is now, else None."""
     pointer = read_pointer(index_dir)
     if pointer is None:
         return None
-    generation = Generation(index_dir / pointer["generation"])
-    if not generation.lookup.is_file():
+    generation = Generation(os.path.join(index_dir, pointer["generation"]))
+    if not os.path.isfile(generation.lookup):
         return None
     if pointer.get("fingerprint") == stat_fingerprint(corpus):
         return generation
@@ -136,9 +140,9 @@ def fresh_generation(corpus: Path, index_dir: Path) -> Generation | None:
 
 
 @contextmanager
-def rebuild_lock(index_dir: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+def rebuild_lock(index_dir: StrPath, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
     """Hold the rebuild lock (released by the kernel if the process dies); raises IndexProblem on timeout."""
-    handle = open(index_dir / LOCK, "a+b")
+    handle = open(os.path.join(index_dir, LOCK), "a+b")
     try:
         deadline = time.monotonic() + wait
         while not try_lock(handle):
@@ -168,7 +172,7 @@ def try_lock(handle: Any) -> bool:
 
 
 def ensure_generation(
-    corpus: Path, index_dir: Path, *, force: bool = False, on_progress: Progress | None = None
+    corpus: StrPath, index_dir: StrPath, *, force: bool = False, on_progress: Progress | None = None
 ) -> tuple[Generation, BuildReport | None]:
     """Return a generation that reflects the corpus, building one first when needed.
 
@@ -179,12 +183,12 @@ def ensure_generation(
         generation = fresh_generation(corpus, index_dir)
         if generation is not None:
             return generation, None
-    if not corpus.is_dir():
+    if not os.path.isdir(corpus):
         from ideocli.errors import CorpusProblem
 
         raise CorpusProblem(f"corpus directory not found: {corpus}")
     try:
-        index_dir.mkdir(parents=True, exist_ok=True)
+        os.makedirs(index_dir, exist_ok=True)
         with rebuild_lock(index_dir):
             if not force:  # another process may have rebuilt while we waited for the lock
                 generation = fresh_generation(corpus, index_dir)
@@ -196,9 +200,10 @@ def ensure_generation(
         raise IndexProblem(f"cannot write the index in {index_dir}: {exc.strerror or exc}") from None
 
 
-def build_generation(corpus: Path, index_dir: Path, on_progress: Progress | None) -> BuildReport:
+def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress | None) -> BuildReport:
     """Build a new generation and make it current; the caller holds the rebuild lock."""
     import uuid
+    from pathlib import Path
 
     from ideocli.corpus import load_corpus
     from ideocli.search import build_index
@@ -207,7 +212,8 @@ def build_generation(corpus: Path, index_dir: Path, on_progress: Progress | None
     fingerprint, content = stat_fingerprint(corpus), content_fingerprint(corpus)
     loaded = load_corpus(corpus)
     name = f"gen-{uuid.uuid4().hex[:12]}"
-    temporary = index_dir / f"{name}.tmp"
+    index_path = Path(index_dir)
+    temporary = index_path / f"{name}.tmp"
     try:
         (temporary / "entries").mkdir(parents=True)
         for article in loaded.articles:
@@ -222,14 +228,14 @@ def build_generation(corpus: Path, index_dir: Path, on_progress: Progress | None
         catalog = {"format": FORMAT, "articles": [article.to_dict(with_body=False) for article in loaded.articles]}
         write_json(temporary / "catalog.json", catalog)
         write_json(temporary / "problems.json", [[p.path, p.line, p.message] for p in loaded.problems])
-        temporary.rename(index_dir / name)
+        temporary.rename(index_path / name)
     except BaseException:
         remove_tree(temporary)
         raise
     previous = read_pointer(index_dir)
     write_pointer(index_dir, {"format": FORMAT, "generation": name, "fingerprint": fingerprint, "content": content})
-    if previous and (index_dir / previous["generation"]).is_dir():
-        os.utime(index_dir / previous["generation"])  # its mtime now records when it was superseded
+    if previous and (index_path / previous["generation"]).is_dir():
+        os.utime(index_path / previous["generation"])  # its mtime now records when it was superseded
     collect_garbage(index_dir, keep=name)
     kinds = [article.kind for article in loaded.articles]
     return BuildReport(
@@ -238,7 +244,7 @@ def build_generation(corpus: Path, index_dir: Path, on_progress: Progress | None
         terms=kinds.count("term"),
         problems=len(loaded.problems),
         seconds=time.perf_counter() - started,
-        generation=index_dir / name,
+        generation=str(index_path / name),
     )
 
 
@@ -255,40 +261,42 @@ def name_index(articles: list[Any]) -> dict[str, list[str]]:
     return names
 
 
-def collect_garbage(index_dir: Path, keep: str) -> None:
+def collect_garbage(index_dir: StrPath, keep: str) -> None:
     """Delete abandoned builds and generations superseded more than GRACE_SECONDS ago."""
     now = time.time()
-    for path in index_dir.glob("gen-*"):
-        if path.name == keep or not path.is_dir():
-            continue
-        if path.name.endswith(".tmp") or now - path.stat().st_mtime > GRACE_SECONDS:
-            remove_tree(path)
-    for path in index_dir.glob(f"{POINTER}.*.tmp"):
-        path.unlink(missing_ok=True)
+    for entry in os.scandir(index_dir):
+        if entry.name.startswith(f"{POINTER}.") and entry.name.endswith(".tmp"):
+            os.unlink(entry.path)
+        elif entry.name.startswith("gen-") and entry.name != keep and entry.is_dir():
+            if entry.name.endswith(".tmp") or now - entry.stat().st_mtime > GRACE_SECONDS:
+                remove_tree(entry.path)
 
 
 def read_problems(generation: Generation) -> list[list[Any]]:
     """Return the [path, line, message] of each file the build skipped (none if unreadable)."""
     try:
-        data = json.loads((generation.path / "problems.json").read_text(encoding="utf-8"))
+        with open(os.path.join(generation.path, "problems.json"), encoding="utf-8") as handle:
+            data = json.load(handle)
     except (OSError, ValueError):
         return []
     return data if isinstance(data, list) else []
 
 
-def remove_tree(path: Path) -> None:
+def remove_tree(path: StrPath) -> None:
     import shutil
 
     shutil.rmtree(path, ignore_errors=True)
 
 
-def write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+def write_json(path: StrPath, data: Any) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False)
 
 
-def read_json(path: Path, required_key: str) -> dict[str, Any]:
+def read_json(path: StrPath, required_key: str) -> dict[str, Any]:
     """Return a JSON object written by a build; raises OSError or ValueError when it is damaged."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
     if not isinstance(data, dict) or required_key not in data:
-        raise ValueError(f"unexpected layout in {path.name}")
+        raise ValueError(f"unexpected layout in {os.path.basename(path)}")
     return data

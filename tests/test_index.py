@@ -36,7 +36,7 @@ def test_first_use_builds_and_second_use_reuses(paths: Paths) -> None:
     second = open_library(paths)
     assert second.build_report is None
     assert second.generation == first.generation
-    assert json.loads((paths.index / "CURRENT").read_text())["generation"] == first.generation.path.name
+    assert json.loads((paths.index / "CURRENT").read_text())["generation"] == Path(first.generation.path).name
 
 
 def test_edit_makes_the_index_stale(paths: Paths, corpus: Path) -> None:
@@ -77,8 +77,8 @@ def test_failed_build_keeps_the_old_generation(paths: Paths, corpus: Path, monke
     monkeypatch.setattr("ideocli.search.build_index", crash)
     with pytest.raises(KeyboardInterrupt):
         open_library(paths)
-    assert generations(paths.index) == [first.generation.path.name]  # no half-built directory left
-    assert json.loads((paths.index / "CURRENT").read_text())["generation"] == first.generation.path.name
+    assert generations(paths.index) == [Path(first.generation.path).name]  # no half-built directory left
+    assert json.loads((paths.index / "CURRENT").read_text())["generation"] == Path(first.generation.path).name
     monkeypatch.undo()
     assert open_library(paths).build_report is not None
 
@@ -86,7 +86,7 @@ def test_failed_build_keeps_the_old_generation(paths: Paths, corpus: Path, monke
 @pytest.mark.parametrize("damage", ["delete-toc", "truncate-segments", "garbage-toc"])
 def test_corrupt_whoosh_index_is_rebuilt_once(paths: Paths, damage: str) -> None:
     library = open_library(paths)
-    whoosh_dir = library.generation.whoosh
+    whoosh_dir = Path(library.generation.whoosh)
     for path in whoosh_dir.iterdir():
         if damage == "delete-toc" and path.name.endswith(".toc"):
             path.unlink()
@@ -102,7 +102,7 @@ def test_corrupt_whoosh_index_is_rebuilt_once(paths: Paths, damage: str) -> None
 @pytest.mark.parametrize("damaged", ["lookup.json", "catalog.json", "entries/alphaism.json"])
 def test_damaged_catalog_files_are_rebuilt(paths: Paths, damaged: str) -> None:
     library = open_library(paths)
-    (library.generation.path / damaged).write_text("{not json")
+    (Path(library.generation.path) / damaged).write_text("{not json")
     again = open_library(paths)
     assert again.resolve("alphaism").title == "Alphaism"
     assert "alphaism" in [a.slug for a in again.listing()]
@@ -116,7 +116,7 @@ def test_garbled_pointer_is_rebuilt(paths: Paths) -> None:
 
 
 def test_old_generations_are_collected_after_the_grace_period(paths: Paths, corpus: Path) -> None:
-    first = open_library(paths).generation.path
+    first = Path(open_library(paths).generation.path)
     os.utime(first, (0, 0))
     open_library(paths, force=True)
     assert first.exists()  # just superseded: a reader may still be using it

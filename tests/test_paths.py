@@ -22,22 +22,22 @@ def installed(tmp_path: Path) -> Path:
 
 
 def test_checkout_defaults_to_its_corpus_and_index(checkout: Path) -> None:
-    paths = resolve_paths(env={}, package_dir=checkout)
-    assert paths.corpus == checkout.parent / "corpus"
-    assert paths.index == checkout.parent / "index"
+    paths = resolve_paths(env={}, package_dir=str(checkout))
+    assert paths.corpus == str(checkout.parent / "corpus")
+    assert paths.index == str(checkout.parent / "index")
     assert (paths.corpus_source, paths.index_source) == ("checkout", "checkout")
 
 
 def test_installed_package_uses_shipped_corpus_and_user_cache(installed: Path, tmp_path: Path) -> None:
-    paths = resolve_paths(env={}, package_dir=installed, home=tmp_path / "home")
-    assert paths.corpus == installed / "_corpus"
-    assert paths.index == tmp_path / "home" / ".cache" / "ideo" / "index"
-    assert "site-packages" not in str(paths.index)
+    paths = resolve_paths(env={}, package_dir=str(installed), home=str(tmp_path / "home"))
+    assert paths.corpus == str(installed / "_corpus")
+    assert paths.index == str(tmp_path / "home" / ".cache" / "ideo" / "index")
+    assert "site-packages" not in paths.index
 
 
 def test_xdg_cache_home_is_honoured(installed: Path, tmp_path: Path) -> None:
-    paths = resolve_paths(env={"XDG_CACHE_HOME": str(tmp_path / "xdg")}, package_dir=installed)
-    assert paths.index == tmp_path / "xdg" / "ideo" / "index"
+    paths = resolve_paths(env={"XDG_CACHE_HOME": str(tmp_path / "xdg")}, package_dir=str(installed))
+    assert paths.index == str(tmp_path / "xdg" / "ideo" / "index")
 
 
 @pytest.mark.parametrize(
@@ -52,5 +52,5 @@ def test_xdg_cache_home_is_honoured(installed: Path, tmp_path: Path) -> None:
     ],
 )
 def test_flag_beats_env_beats_default(checkout: Path, flags: dict, env: dict, expected: tuple) -> None:
-    paths = resolve_paths(env=env, package_dir=checkout, **flags)
+    paths = resolve_paths(env=env, package_dir=str(checkout), **flags)
     assert (str(paths.corpus), str(paths.index), paths.corpus_source) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -123,6 +124,6 @@ def index_report(out: Output, report: BuildReport) -> None:
             "terms": report.terms,
             "problems": report.problems,
             "seconds": round(report.seconds, 3),
-            "index": str(report.generation.parent),
+            "index": os.path.dirname(report.generation),
         },
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -181,7 +182,7 @@ def index_report(out: Output, report: BuildReport) -> None:
     console(out).print(
         Text(
             f"indexed {report.entries} entries ({report.ideologies} ideologies, {report.terms} terms) "
-            f"in {report.seconds:.2f} s into {report.generation.parent}"
+            f"in {report.seconds:.2f} s into {os.path.dirname(report.generation)}"
         )
     )
 
