@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 MAX_SUGGESTIONS = 5
+SUGGESTION_SPREAD = 0.15  # how much less similar than the best match a suggestion may be
 MAX_DEPTH = 5
 
 
@@ -109,6 +110,11 @@ class Library:
 
         wanted = normalize_name(name)
         close = difflib.get_close_matches(wanted, list(self.names), n=MAX_SUGGESTIONS * 2, cutoff=0.6)
+        if close:  # keep only names about as close as the best one: "trotskyzm" should not offer "patriotism"
+            best = difflib.SequenceMatcher(None, wanted, close[0]).ratio()
+            close = [
+                key for key in close if difflib.SequenceMatcher(None, wanted, key).ratio() >= best - SUGGESTION_SPREAD
+            ]
         titles: list[str] = []
         for key in close:
             for slug in self.names[key]:
