@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 MAX_SUGGESTIONS = 5
 SUGGESTION_SPREAD = 0.15  # how much less similar than the best match a suggestion may be
-MAX_DEPTH = 5
+DAMAGED = (OSError, ValueError)  # what reading a damaged generation's JSON files raises
 
 
 class TreeNode(NamedTuple):
@@ -44,16 +44,19 @@ class Library:
         self.build_report = report
         self._entries: dict[str, Article] | None = None
 
-    def _read(self, reader: Callable[[], T]) -> T:
-        """Return reader()'s result; a damaged generation is rebuilt once, then reported."""
+    def _read(self, reader: Callable[[], T], errors: tuple[type[BaseException], ...] = DAMAGED) -> T:
+        """Return reader()'s result; a damaged generation is rebuilt once, then reported.
+
+        Raises IndexProblem when `reader` still fails with one of `errors` after the rebuild.
+        """
         try:
             return reader()
-        except (OSError, ValueError):
+        except errors:
             self.generation, self.build_report = ensure_generation(self.paths.corpus, self.paths.index, force=True)
         try:
             return reader()
-        except (OSError, ValueError) as exc:
-            raise IndexProblem(f"cannot read the index at {self.paths.index}: {exc}") from None
+        except errors as exc:
+            raise IndexProblem(f"the index at {self.paths.index} is damaged even after a rebuild: {exc!r}") from None
 
     @cached_property
     def lookup(self) -> dict[str, Any]:
@@ -155,9 +158,18 @@ class Library:
 
     # --- relations -----------------------------------------------------------------------
 
+    @cached_property
+    def incoming(self) -> dict[str, list[str]]:
+        """Slug -> sorted slugs of the entries that point at it, through relations or inline links."""
+        found: dict[str, set[str]] = {}
+        for article in self.entries.values():
+            for target in article.outgoing() - {article.slug}:
+                found.setdefault(target, set()).add(article.slug)
+        return {slug: sorted(sources) for slug, sources in found.items()}
+
     def backlinks(self, slug: str) -> list[str]:
-        """Return the slugs of entries that point at `slug`, through relations or inline links."""
-        return sorted(other.slug for other in self.entries.values() if other.slug != slug and slug in other.outgoing())
+        """Return the slugs of entries that point at `slug`."""
+        return self.incoming.get(slug, [])
 
     def related_tree(self, slug: str, depth: int) -> TreeNode:
         """Return the relations neighbourhood of `slug` down to `depth` levels."""
@@ -192,14 +204,9 @@ class Library:
         """
         from ideocli.search import CORRUPTION_ERRORS, search
 
-        try:
-            return search(self.generation.whoosh, query, limit=limit, kind=kind, family=family)
-        except CORRUPTION_ERRORS:
-            self.generation, self.build_report = ensure_generation(self.paths.corpus, self.paths.index, force=True)
-        try:
-            return search(self.generation.whoosh, query, limit=limit, kind=kind, family=family)
-        except CORRUPTION_ERRORS as exc:
-            raise IndexProblem(f"the index at {self.paths.index} is damaged even after a rebuild: {exc!r}") from None
+        return self._read(
+            lambda: search(self.generation.whoosh, query, limit=limit, kind=kind, family=family), CORRUPTION_ERRORS
+        )
 
     def did_you_mean(self, query: str) -> list[str]:
         """Return titles close to a query that found nothing (whole query, then each word)."""

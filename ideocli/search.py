@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ideocli.articles import Article, normalize_name, replace_links
-from ideocli.errors import BadUsage
+from ideocli.errors import BadUsage, IdeoError
 
 # whoosh-reloaded imports `cached_property`, which pulls in asyncio (about 17 ms) and is
 # deprecated on 3.14; the stdlib decorator does the same job for Whoosh's use.
@@ -47,18 +47,12 @@ PHRASE_BOOST = 3.0  # a plain multi-word query also scores the words as an exact
 FUNCTION_WORDS = frozenset("a an and as at by for from in into is of on or the to with".split())
 PLAIN_WORDS_RE = re.compile(r"^[\w'’]+(?:[\s-]+[\w'’]+)+$")
 
-# Every exception type Whoosh was seen to raise for a damaged or missing index.
-CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
-    index.EmptyIndexError,
-    index.IndexError,
-    OSError,
-    EOFError,
-    ValueError,
-    KeyError,
-    AttributeError,
-    __import__("pickle").UnpicklingError,
-    __import__("struct").error,
-)
+
+class DamagedIndex(Exception):
+    """Whoosh failed while opening or reading the index (it raises many unrelated types for it)."""
+
+
+CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (DamagedIndex,)
 
 
 def fold_table() -> dict[int, str]:
@@ -318,9 +312,22 @@ def search(
 ) -> SearchResult:
     """Run a query against the index in `directory`.
 
-    Raises BadUsage for an empty, oversized or too costly query, and lets the exceptions in
-    CORRUPTION_ERRORS through when the index is damaged.
+    Raises BadUsage for an empty, oversized or too costly query, and DamagedIndex for anything
+    else that goes wrong inside Whoosh (a truncated, missing or garbled index file shows up as
+    pickle, struct, EOF, OS or even bare Exception errors).
     """
+    try:
+        return run_search(directory, text, limit=limit, kind=kind, family=family)
+    except IdeoError:
+        raise
+    except Exception as exc:
+        raise DamagedIndex(repr(exc)) from exc
+
+
+def run_search(
+    directory: str | os.PathLike[str], text: str, *, limit: int, kind: str | None, family: str | None
+) -> SearchResult:
+    """Do the work of search(), letting Whoosh's exceptions through."""
     if not text.strip():
         raise BadUsage("empty query")
     if len(text) > MAX_QUERY_CHARS:
