@@ -13,6 +13,7 @@ import click
 from ideocli import __version__
 from ideocli.errors import ExitCode, IdeoError, NotFound
 from ideocli.paths import Paths, resolve_paths
+from ideocli.render import COLORS, FORMATS
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 PROGRESS_DELAY_SECONDS = 0.5
@@ -46,8 +47,7 @@ def report_error(error: IdeoError) -> None:
 
     click.echo(f"ideo: {strip_controls(error.message)}", err=True)
     if error.hints:
-        label = "did you mean" if isinstance(error, NotFound) and error.message.startswith("no ") else "candidates"
-        click.echo(f"{label}: {strip_controls('; '.join(error.hints))}", err=True)
+        click.echo(f"{error.hints_label}: {strip_controls('; '.join(error.hints))}", err=True)
 
 
 class DelayedProgress:
@@ -89,7 +89,7 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add --format and --color to a command that prints data."""
     command = click.option(
         "--color",
-        type=click.Choice(["auto", "always", "never"]),
+        type=click.Choice(COLORS),
         default="auto",
         show_default=True,
         help="Colour: auto follows the terminal; NO_COLOR and TERM=dumb turn it off.",
@@ -97,7 +97,7 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(["auto", "rich", "plain", "json"]),
+        type=click.Choice(FORMATS),
         default="auto",
         show_default=True,
         help="Output format: auto is rich on a terminal and plain when piped.",
@@ -175,7 +175,7 @@ def show(state: State, names: tuple[str, ...], summary: bool, section: str | Non
     if summary:
         render.summaries(output, articles)
     elif section:
-        render.sections(output, [(a, section, library.section(a, section)) for a in articles])
+        render.sections(output, [(a, *library.section(a, section)) for a in articles])
     else:
         render.entries(output, articles, library.titles())
 

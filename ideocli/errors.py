@@ -17,14 +17,15 @@ class ExitCode(IntEnum):
 
 
 class IdeoError(Exception):
-    """Base class: a message fit for users and the exit code to leave with."""
+    """Base class: a message fit for users, the exit code to leave with, and optional hints."""
 
     exit_code: ExitCode = ExitCode.DATA
 
-    def __init__(self, message: str, *, hints: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str, *, hints: tuple[str, ...] = (), hints_label: str = "did you mean") -> None:
         super().__init__(message)
         self.message = message
         self.hints = hints
+        self.hints_label = hints_label
 
 
 class NotFound(IdeoError):

@@ -104,7 +104,7 @@ class Library:
             return self.full(slugs[0])
         if len(slugs) > 1:
             titles = tuple(f"{self.titles()[s]} ({s})" for s in slugs)
-            raise NotFound(f'"{name}" names more than one entry; use a slug', hints=titles)
+            raise NotFound(f'"{name}" names more than one entry; use a slug', hints=titles, hints_label="candidates")
         raise NotFound(f'no entry "{name}"', hints=tuple(self.suggest(name)))
 
     def suggest(self, name: str, *, use_search: bool = True) -> list[str]:
@@ -134,12 +134,15 @@ class Library:
                     titles.append(hit.title)
         return titles[:MAX_SUGGESTIONS]
 
-    def section(self, article: Article, wanted: str) -> str:
-        """Return one body section by heading (case-insensitive); raises NotFound listing the others."""
+    def section(self, article: Article, wanted: str) -> tuple[str, str]:
+        """Return (heading, text) of one body section, matched case-insensitively.
+
+        Raises NotFound listing the sections there are.
+        """
         sections = split_sections(article.body)
         for heading, text in sections:
             if heading and normalize_name(heading) == normalize_name(wanted):
-                return text
+                return heading, text
         names = ", ".join(heading for heading, _ in sections if heading) or "none"
         raise NotFound(f'{article.title} has no section "{wanted}" (sections: {names})')
 
@@ -202,10 +205,10 @@ class Library:
 
         Raises BadUsage for unusable queries and IndexProblem when the index stays broken.
         """
-        from ideocli.search import CORRUPTION_ERRORS, search
+        from ideocli.search import DamagedIndex, search
 
         return self._read(
-            lambda: search(self.generation.whoosh, query, limit=limit, kind=kind, family=family), CORRUPTION_ERRORS
+            lambda: search(self.generation.whoosh, query, limit=limit, kind=kind, family=family), (DamagedIndex,)
         )
 
     def did_you_mean(self, query: str) -> list[str]:

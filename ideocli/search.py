@@ -52,9 +52,6 @@ class DamagedIndex(Exception):
     """Whoosh failed while opening or reading the index (it raises many unrelated types for it)."""
 
 
-CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (DamagedIndex,)
-
-
 def fold_table() -> dict[int, str]:
     """Return a str.translate table folding accented Latin letters to their base letter, one for one."""
     import unicodedata
