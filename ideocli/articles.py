@@ -10,7 +10,6 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-KINDS = ("ideology", "term")
 RELATIONS = ("derived_from", "related", "opposed_to", "terms", "ideologies")
 RELATION_LABELS = {
     "derived_from": "Derived from",
@@ -72,11 +71,9 @@ class Article:
         return data
 
 
-def article_from_dict(data: dict[str, Any], body: str | None = None) -> Article:
+def article_from_dict(data: dict[str, Any]) -> Article:
     """Rebuild an Article from `Article.to_dict()` output (the index-time cache)."""
     values = dict(data)
-    if body is not None:
-        values["body"] = body
     values.setdefault("body", "")
     values["key_texts"] = tuple(KeyText(**text) for text in values.get("key_texts", ()))
     for name, value in values.items():
