@@ -251,19 +251,17 @@ def check_corpus(corpus: LoadedCorpus) -> list[Problem]:
     """Return every problem in a loaded corpus (load failures included), sorted by file and line."""
     problems = list(corpus.problems)
     by_slug = {entry.article.slug: entry.article for entry in corpus.entries}
-    claims: dict[str, list[tuple[str, str]]] = {}
+    claims: dict[str, set[str]] = {}  # normalized name -> slugs whose slug, title or alias it is
     for entry in corpus.entries:
         article = entry.article
-        for label, name in [("slug", article.slug), ("title", article.title)] + [("alias", a) for a in article.aliases]:
-            key = normalize_name(name)
-            if key and (article.slug, label) not in [(s, lab) for s, lab in claims.get(key, [])]:
-                claims.setdefault(key, []).append((article.slug, label))
+        for name in (article.slug, article.title, *article.aliases):
+            claims.setdefault(normalize_name(name), set()).add(article.slug)
     for entry in corpus.entries:
         problems.extend(check_entry(entry, by_slug, corpus.vocabulary))
         article = entry.article
         for alias in article.aliases:
             key = normalize_name(alias)
-            others = sorted({slug for slug, _ in claims.get(key, []) if slug != article.slug})
+            others = sorted(claims.get(key, set()) - {article.slug})
             if others and key not in corpus.vocabulary.shared_names:
                 problems.append(
                     Problem(
