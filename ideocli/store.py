@@ -127,12 +127,13 @@ def fresh_generation(corpus: StrPath, index_dir: StrPath) -> Generation | None:
     generation = Generation(os.path.join(index_dir, pointer["generation"]))
     if not os.path.isfile(generation.lookup):
         return None
-    if pointer.get("fingerprint") == stat_fingerprint(corpus):
+    fingerprint = stat_fingerprint(corpus)
+    if pointer.get("fingerprint") == fingerprint:
         return generation
     if pointer.get("content") == content_fingerprint(corpus):
         # Only mtimes moved: record the new stat fingerprint instead of rebuilding.
         try:
-            write_pointer(index_dir, {**pointer, "fingerprint": stat_fingerprint(corpus)})
+            write_pointer(index_dir, {**pointer, "fingerprint": fingerprint})
         except OSError:
             pass
         return generation
