@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 RELATIONS = ("derived_from", "related", "opposed_to", "terms", "ideologies")
+KINDS = ("ideology", "term", "person")
+SUBJECTS = ("concept", "event", "organisation", "document")
 RELATION_LABELS = {
     "derived_from": "Derived from",
     "related": "Related",
@@ -33,7 +35,7 @@ class KeyText:
 
 @dataclass(frozen=True)
 class Article:
-    """One corpus entry: an ideology or a glossary term."""
+    """One corpus entry: an ideology, a glossary term or a person."""
 
     slug: str
     kind: str
@@ -54,6 +56,11 @@ class Article:
     opposed_to: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
     ideologies: tuple[str, ...] = ()
+    born: int | None = None  # people; negative years are BCE
+    died: int | None = None
+    subject: str = ""  # terms: concept, event, organisation or document
+    date: str = ""  # events and documents: "1871", "1871-03" or "1871-03-18" ("-44" is 44 BCE)
+    dissolved: int | None = None  # organisations
     links: tuple[str, ...] = field(default=(), compare=False)  # slugs of inline [[links]]
 
     def relations(self) -> dict[str, tuple[str, ...]]:
@@ -82,12 +89,67 @@ def article_from_dict(data: dict[str, Any]) -> Article:
     return Article(**values)
 
 
+# --- spelling folding: one table, used by the index, queries and name lookups -----------------
+# British and American spellings fold to one form ("organisation" and "organization" both become
+# "organization"), and a prefix joined by a hyphen (or, for the unambiguous ones, a space) fuses
+# with the next word ("eco-socialism", "eco socialism" and "ecosocialism" are one word).
+SPELLING_RULES = (
+    (
+        re.compile(
+            r"^(lab|col|fav|hon|behavi|neighb|harb|hum|rum|vig|val|arm|endeav|od|rig|splend|vap|parl|clam"
+            r"|cand|ferv|savi)our"
+        ),
+        r"\1or",
+    ),  # labour, colour, honour...
+    (re.compile(r"^(cent|theat|met|fib|spect|somb|calib|meag|lust|sab|manoeuv)re(s|d)?$"), r"\1er\2"),  # centre
+    (re.compile(r"^(defen|offen|licen|preten)ce(s)?$"), r"\1se\2"),  # defence
+    (re.compile(r"^(\w+)ys(e|ed|es|ing|er|ers)$"), r"\1yz\2"),  # analyse, paralyse
+    (re.compile(r"^programme(s|d)?$"), r"program\1"),
+    (re.compile(r"^judgement(s)?$"), r"judgment\1"),
+    (re.compile(r"^sceptic"), "skeptic"),
+    (re.compile(r"^mediaeval"), "medieval"),
+    (re.compile(r"^encyclopaedi"), "encyclopedi"),
+    (re.compile(r"^catalogue(s|d)?$"), r"catalog\1"),
+)
+# -ise/-isation become -ize/-ization, except in words where -ise is not that suffix.
+ISE_RE = re.compile(r"^(\w{3,}?)is(e|ed|es|ing|ation|ations|ational|er|ers)$")
+NOT_ISE = frozenset(
+    "adv rev superv telev prom prem prec conc exerc comprom surpr enterpr franch merchand otherw expert parad "
+    "desp dev disgu improv chast dem exc inc likew pra cru bru treat clockw advert appr compr circumc sunr "
+    "upr mart lou den".split()
+)
+COMPOUND_PREFIXES = (
+    "anarcho anti counter eco inter multi neo non pan post pre pro proto pseudo semi socio sub trans ultra".split()
+)
+SPACED_PREFIXES = "anarcho anti eco neo non pan proto pseudo semi socio ultra".split()  # never words alone
+HYPHENS = "-‐‑‒–"
+HYPHEN_COMPOUND_RE = re.compile(rf"\b({'|'.join(COMPOUND_PREFIXES)})[{HYPHENS}](?=\w)", re.I)
+SPACED_COMPOUND_RE = re.compile(rf"\b({'|'.join(SPACED_PREFIXES)})\s+(?=\w)", re.I)
+
+
+def fold_spelling(word: str) -> str:
+    """Return the one spelling a lowercase word is indexed and looked up under."""
+    match = ISE_RE.match(word)
+    if match and match.group(1) not in NOT_ISE:
+        word = f"{match.group(1)}iz{match.group(2)}"
+    for pattern, replacement in SPELLING_RULES:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def join_compounds(text: str, *, spaced: bool = True) -> str:
+    """Return text with prefixed compounds fused: "eco-socialism" (and "eco socialism") -> "ecosocialism"."""
+    text = HYPHEN_COMPOUND_RE.sub(r"\1", text)
+    return SPACED_COMPOUND_RE.sub(r"\1", text) if spaced else text
+
+
 def normalize_name(name: str) -> str:
-    """Return the lookup key of a name: case, accents, apostrophes and punctuation folded.
+    """Return the lookup key of a name: case, accents, apostrophes, punctuation and spelling folded.
 
     "Marxism–Leninism", "marxism leninism" and "MARXISM-LENINISM" all give "marxism leninism";
-    "workers' state" gives "workers state", "checks & balances" gives "checks and balances", and a
-    leading "the" is dropped. Marks that are part of a non-Latin script stay.
+    "workers' state" gives "workers state", "checks & balances" gives "checks and balances", a
+    leading "the" is dropped, "Eco-socialism" and "eco socialism" give "ecosocialism", and
+    "collectivisation" gives "collectivization". Marks that are part of a non-Latin script stay.
     """
     kept: list[str] = []
     for char in unicodedata.normalize("NFKD", name):
@@ -96,12 +158,12 @@ def normalize_name(name: str) -> str:
         kept.append(char)
     folded = unicodedata.normalize("NFC", "".join(kept)).casefold()
     folded = re.sub(r"['’‘`´]", "", folded)
-    folded = folded.replace("&", " and ")
+    folded = join_compounds(folded.replace("&", " and "))
     spaced = "".join(char if char.isalnum() or unicodedata.category(char).startswith("M") else " " for char in folded)
     words = spaced.split()
     if len(words) > 1 and words[0] == "the":  # "the invisible hand" is the invisible hand
         words = words[1:]
-    return " ".join(words)
+    return " ".join(fold_spelling(word) for word in words)
 
 
 def strip_controls(text: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from ideocli import __version__
+from ideocli.articles import KINDS, SUBJECTS
 from ideocli.errors import ExitCode, IdeoError, NotFound
 from ideocli.paths import Paths, resolve_paths
 from ideocli.render import COLORS, FORMATS
@@ -22,12 +23,22 @@ PROGRESS_DELAY_SECONDS = 0.5
 class IdeoGroup(click.Group):
     """Turns every IdeoError into one message on stderr and its exit code."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["as_json"] = json_requested(args)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
+        as_json = ctx.meta.get("as_json", False)
         try:
             return super().invoke(ctx)
         except IdeoError as error:
-            report_error(error)
+            report_error(error, as_json=as_json)
             ctx.exit(int(error.exit_code))
+        except click.ClickException as error:
+            if not as_json:
+                raise
+            report_error(IdeoError(error.format_message()), as_json=True, code=ExitCode.USAGE)
+            ctx.exit(int(ExitCode.USAGE))
         except BrokenPipeError:
             # Caught here, before Click turns it into a bare exit 1 (our "not found").
             silence_stdout()
@@ -42,9 +53,20 @@ def silence_stdout() -> None:
         pass
 
 
-def report_error(error: IdeoError) -> None:
+def json_requested(args: list[str]) -> bool:
+    """True when the command line asks for --format json (errors then go out as JSON too)."""
+    return "--format=json" in args or any(a == "--format" and b == "json" for a, b in zip(args, args[1:]))
+
+
+def report_error(error: IdeoError, *, as_json: bool = False, code: ExitCode | None = None) -> None:
+    """Print an error: one line and its hints on stderr, or one JSON document on stdout."""
     from ideocli.articles import strip_controls
 
+    if as_json:
+        from ideocli.render import Output, jsonout
+
+        jsonout.error(Output(sys.stdout, "json", False), error, code or error.exit_code)
+        return
     click.echo(f"ideo: {strip_controls(error.message)}", err=True)
     if error.hints:
         click.echo(f"{error.hints_label}: {strip_controls('; '.join(error.hints))}", err=True)
@@ -199,32 +221,79 @@ def define(state: State, terms: tuple[str, ...], fmt: str, color: str) -> None:
     render.definitions(output, [(article, library.see_also(article)) for article in articles])
 
 
-@cli.command()
-@click.argument("query")
+class QueryCommand(click.Command):
+    """A command whose argument may start with '-': says how to pass one when Click mistakes it for an option."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)  # Click consumes `args` as it parses
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as error:
+            word = next((arg for arg in given if arg.startswith(error.option_name)), error.option_name)
+            error.message = f"no such option: {word}; to search for it, put -- before the query: ideo search -- {word}"
+            raise
+
+
+@cli.command(cls=QueryCommand)
+@click.argument("words", nargs=-1, required=True, metavar="QUERY")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="How many results to show.")
-@click.option("--kind", type=click.Choice(["ideology", "term"]), help="Only ideologies or only terms.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only one kind of entry.")
 @click.option("--family", metavar="NAME", help="Only entries of one family, e.g. anarchism.")
+@click.option("--subject", type=click.Choice(SUBJECTS), help="Only glossary entries of one subject.")
+@click.option(
+    "--since", type=int, metavar="YEAR", help="Only entries founded (born, dated) in or after YEAR; -500 is 500 BCE."
+)
+@click.option("--until", type=int, metavar="YEAR", help="Only entries founded (born, dated) in or before YEAR.")
 @output_options
 @click.pass_obj
-def search(state: State, query: str, limit: int, kind: str | None, family: str | None, fmt: str, color: str) -> None:
-    """Full-text search, ranked, with highlighted snippets.
+def search(
+    state: State,
+    words: tuple[str, ...],
+    limit: int,
+    kind: str | None,
+    family: str | None,
+    subject: str | None,
+    since: int | None,
+    until: int | None,
+    fmt: str,
+    color: str,
+) -> None:
+    """Full-text search over every field, ranked, with highlighted snippets.
 
-    QUERY uses Whoosh's query language: words (any may match; better matches rank first),
-    "exact phrases", AND / OR / NOT, -word to exclude, prefix*, and the fields
-    title:, family: and kind:. Words are stemmed and accents folded.
+    \b
+    QUERY uses Whoosh's query language:
+      words         all must appear (an exact phrase ranks higher); if no entry has
+                    them all, entries with any of them are shown
+      "a phrase"    the words in this order
+      AND OR NOT    boolean operators (upper case); -word excludes; prefix* (two letters or more)
+      fields        title: name: (aliases) figure: (key figures) text: (key texts and
+                    their authors) region: era: definition: summary: body: family: kind:
+
+    An entry whose own title, alias or slug is the query comes first, whatever its kind; the
+    rest are ranked by BM25F (titles and names above key texts and figures, above summary and
+    definition, above the body). Words are stemmed, accents folded, and British and American
+    spellings are one ("labour" finds "labor"). A query that starts with '-' goes after --.
 
     \b
     Examples:
       ideo search "permanent revolution"
       ideo search 'anarchism -marxism'
-      ideo search 'title:social* kind:ideology'
-      ideo search revolution --family anarchism --limit 5
+      ideo search -- -marxism anarchism
+      ideo search 'figure:kropotkin' --kind ideology
+      ideo search 'text:"reflections on violence"'
+      ideo search revolution --family anarchism --since 1900 --limit 5
     """
+    from ideocli.search import Filters
+
+    query = " ".join(words)
     library = state.library()
-    result = library.search(query, limit=limit, kind=kind, family=family)
+    filters = Filters(kind=kind, family=family, subject=subject, since=since, until=until)
+    result = library.search(query, limit=limit, filters=filters)
     if not result.hits:
         raise NotFound(f'no results for "{query}"', hints=tuple(library.did_you_mean(query)))
     output, render = output_for(fmt, color)
+    if result.corrected and output.format != "json":
+        click.echo(f'ideo: nothing matched "{query}"; showing results for "{result.corrected}"', err=True)
     render.hits(output, result)
 
 
@@ -254,7 +323,7 @@ def related(state: State, name: str, depth: int, fmt: str, color: str) -> None:
 
 
 @cli.command("list")
-@click.option("--kind", type=click.Choice(["ideology", "term"]), help="Only ideologies or only terms.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only one kind of entry.")
 @click.option("--family", metavar="NAME", help="Only entries of one family, e.g. socialism.")
 @click.option("--long", "long_", is_flag=True, help="Add titles and summaries.")
 @output_options
@@ -347,6 +416,9 @@ def main() -> None:
         silence_stdout()
         code = ExitCode.BROKEN_PIPE
     except click.exceptions.ClickException as error:
-        error.show()
+        if json_requested(sys.argv[1:]):
+            report_error(IdeoError(error.format_message()), as_json=True, code=ExitCode.USAGE)
+        else:
+            error.show()
         code = error.exit_code
     sys.exit(int(code or 0))

@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ideocli.articles import RELATIONS, Article, KeyText, link_targets, normalize_name, split_sections, strip_controls
+from ideocli.articles import (
+    RELATIONS,
+    SUBJECTS,
+    Article,
+    KeyText,
+    link_targets,
+    normalize_name,
+    split_sections,
+    strip_controls,
+)
 from ideocli.layout import VOCABULARY_FILE, entry_paths
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -19,15 +28,29 @@ WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 LIST_FIELDS = ("aliases", "family", "key_figures", *RELATIONS)
 TEXT_FIELDS = ("title", "summary", "definition", "era", "region")
-KNOWN_FIELDS = {*LIST_FIELDS, *TEXT_FIELDS, "founded", "key_texts"}
+YEAR_FIELDS = ("founded", "born", "died", "dissolved")
+KNOWN_FIELDS = {*LIST_FIELDS, *TEXT_FIELDS, *YEAR_FIELDS, "key_texts", "subject", "date"}
+# Keys that make no sense for a kind are reported as unknown there.
+NOT_FOR = {
+    "ideology": {"born", "died", "subject", "date", "dissolved"},
+    "term": {"born", "died"},
+    "person": {"founded", "era", "key_figures", "derived_from", "subject", "date", "dissolved"},
+}
 REQUIRED = {
     "ideology": ("title", "summary", "definition", "family", "founded", "era", "region", "key_figures", "key_texts"),
     "term": ("title", "summary", "definition", "ideologies"),
+    "person": ("title", "summary", "definition", "born", "region", "ideologies"),
 }
-REQUIRED_SECTIONS = ("Overview", "Core ideas", "History", "Criticism")
+# Each inner tuple is one required section; any one of its headings will do.
+REQUIRED_SECTIONS = {
+    "ideology": (("Overview",), ("Core ideas",), ("History",), ("Criticism",)),
+    "term": (),
+    "person": (("Life",), ("Ideas",), ("Influence",), ("Criticism", "Reception")),
+}
 SUMMARY_CHARS = (120, 450)
 DEFINITION_CHARS = 200
-BODY_WORDS = {"ideology": (450, 1200), "term": (60, 300)}
+BODY_WORDS = {"ideology": (450, 1200), "term": (60, 300), "person": (300, 900)}
+DATE_RE = re.compile(r"^-?\d{1,4}(?:-\d{2}(?:-\d{2})?)?$")
 RELATION_KINDS = {"terms": "term", "ideologies": "ideology"}  # relations that must point at one kind
 MIN_IDEOLOGY_RELATIONS = 3
 
@@ -167,21 +190,17 @@ def parse_entry(text: str, *, slug: str, kind: str, display_path: str) -> Parsed
         if not isinstance(value, list) or not all(isinstance(item, (str, int)) for item in value):
             raise fail(key, f"'{key}' must be a list of names, like [a, b]")
         values[key] = tuple(str(item).strip() for item in value)
-    founded = data.get("founded")
-    if founded is not None and (not isinstance(founded, int) or isinstance(founded, bool)):
-        raise fail("founded", "'founded' must be a year, like 1905")
-    values["founded"] = founded
-    texts = []
-    for item in data.get("key_texts") or []:
-        if (
-            not isinstance(item, dict)
-            or set(item) != {"title", "author", "year"}
-            or not isinstance(item["year"], int)
-            or not all(isinstance(item[k], str) and item[k].strip() for k in ("title", "author"))
-        ):
-            raise fail("key_texts", "each key text must be {title: ..., author: ..., year: 1848}")
-        texts.append(KeyText(item["title"].strip(), item["author"].strip(), item["year"]))
-    values["key_texts"] = tuple(texts)
+    for key in YEAR_FIELDS:
+        value = data.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise fail(key, f"'{key}' must be a year, like 1905 (negative for BCE)")
+        values[key] = value
+    subject = data.get("subject", "")
+    if subject and subject not in SUBJECTS:
+        raise fail("subject", f"'subject' must be one of {', '.join(SUBJECTS)}")
+    values["subject"] = subject or ""
+    values["date"] = parse_date(data.get("date"), fail)
+    values["key_texts"] = parse_key_texts(data.get("key_texts"), kind, values["title"], fail)
     body = body.strip("\n")
     article = Article(
         slug=slug,
@@ -193,6 +212,39 @@ def parse_entry(text: str, *, slug: str, kind: str, display_path: str) -> Parsed
     )
     extra = sorted(str(key) for key in data if key not in KNOWN_FIELDS)
     return ParsedEntry(article, display_path, key_lines, body_line, extra)
+
+
+def parse_date(value: Any, fail: Any) -> str:
+    """Return an event or document date as "1871", "1871-03" or "1871-03-18"; raises fail("date", ...)."""
+    import datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+    if not DATE_RE.match(text):
+        raise fail("date", "'date' must be a year (1871) or an ISO date (1871-03-18)")
+    return text
+
+
+def parse_key_texts(items: Any, kind: str, title: str, fail: Any) -> tuple[KeyText, ...]:
+    """Return the key texts; a person's own works need no author. Raises fail("key_texts", ...)."""
+    needed = {"title", "year"} if kind == "person" else {"title", "author", "year"}
+    texts = []
+    for item in items or []:
+        if isinstance(item, dict) and kind == "person" and "author" not in item:
+            item = {**item, "author": title}
+        if (
+            not isinstance(item, dict)
+            or not needed <= set(item) <= {"title", "author", "year"}
+            or not isinstance(item["year"], int)
+            or not all(isinstance(item[k], str) and item[k].strip() for k in ("title", "author"))
+        ):
+            shape = "{title: ..., year: 1848}" if kind == "person" else "{title: ..., author: ..., year: 1848}"
+            raise fail("key_texts", f"each key text must be {shape}")
+        texts.append(KeyText(item["title"].strip(), item["author"].strip(), item["year"]))
+    return tuple(texts)
 
 
 def load_corpus(root: str | Path) -> LoadedCorpus:
@@ -232,12 +284,12 @@ def load_corpus(root: str | Path) -> LoadedCorpus:
         seen[slug] = display
         entries.append(entry)
     if not entries and not problems:
-        raise CorpusProblem(f"no entries in {root}: expected ideologies/*.md and terms/*.md")
+        raise CorpusProblem(f"no entries in {root}: expected ideologies/*.md, terms/*.md or people/*.md")
     return LoadedCorpus(entries, problems, vocabulary)
 
 
 def with_article(kind: str) -> str:
-    return "an ideology" if kind == "ideology" else "a term"
+    return {"ideology": "an ideology", "term": "a term", "person": "a person"}.get(kind, kind)
 
 
 def count_words(markdown: str) -> int:
@@ -284,6 +336,13 @@ def check_entry(entry: ParsedEntry, by_slug: dict[str, Article], vocabulary: Voc
 
     for key in entry.extra_keys:
         report(key, f"unknown key {key!r}")
+    for key in sorted(NOT_FOR[article.kind]):
+        if getattr(article, key) not in (None, "", ()):
+            report(key, f"'{key}' does not apply to {kind_label}")
+    if article.born is not None and article.died is not None and article.died < article.born:
+        report("died", "'died' is before 'born'")
+    if article.dissolved is not None and article.founded is not None and article.dissolved < article.founded:
+        report("dissolved", "'dissolved' is before 'founded'")
     for key in REQUIRED[article.kind]:
         if getattr(article, key) in (None, "", ()):
             report(key, f"'{key}' is required for {kind_label}")
@@ -322,9 +381,9 @@ def check_entry(entry: ParsedEntry, by_slug: dict[str, Article], vocabulary: Voc
     words = count_words(article.body)
     if not low <= words <= high:
         problems.append(Problem(path, entry.body_line, f"body has {words} words; {kind_label} needs {low}-{high}"))
-    if article.kind == "ideology":
-        headings = [heading for heading, _ in split_sections(article.body)]
-        for section in REQUIRED_SECTIONS:
-            if section not in headings:
-                problems.append(Problem(path, entry.body_line, f"missing section '## {section}'"))
+    headings = {heading for heading, _ in split_sections(article.body)}
+    for choices in REQUIRED_SECTIONS[article.kind]:
+        if not headings & set(choices):
+            wanted = " or ".join(f"'## {choice}'" for choice in choices)
+            problems.append(Problem(path, entry.body_line, f"missing section {wanted}"))
     return problems

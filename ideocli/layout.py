@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-KIND_DIRS = {"ideologies": "ideology", "terms": "term"}
+KIND_DIRS = {"ideologies": "ideology", "terms": "term", "people": "person"}
 VOCABULARY_FILE = "vocabulary.yaml"
 
 

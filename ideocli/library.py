@@ -16,7 +16,7 @@ from ideocli.paths import Paths
 from ideocli.store import BuildReport, Generation, Progress, ensure_generation, read_json, read_problems
 
 if TYPE_CHECKING:
-    from ideocli.search import SearchResult
+    from ideocli.search import Filters, SearchResult
 
 T = TypeVar("T")
 MAX_SUGGESTIONS = 5
@@ -200,16 +200,15 @@ class Library:
 
     # --- search --------------------------------------------------------------------------
 
-    def search(self, query: str, *, limit: int, kind: str | None = None, family: str | None = None) -> SearchResult:
+    def search(self, query: str, *, limit: int, filters: Filters | None = None) -> SearchResult:
         """Search the full-text index; a damaged index is rebuilt once, then reported.
 
         Raises BadUsage for unusable queries and IndexProblem when the index stays broken.
         """
-        from ideocli.search import DamagedIndex, search
+        from ideocli.search import DamagedIndex, Filters, search
 
-        return self._read(
-            lambda: search(self.generation.whoosh, query, limit=limit, kind=kind, family=family), (DamagedIndex,)
-        )
+        wanted = filters or Filters()
+        return self._read(lambda: search(self.generation.whoosh, query, limit=limit, filters=wanted), (DamagedIndex,))
 
     def did_you_mean(self, query: str) -> list[str]:
         """Return titles close to a query that found nothing (whole query, then each word)."""

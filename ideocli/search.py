@@ -6,6 +6,7 @@ Keep Whoosh behind this module (build, search) so the engine can be swapped late
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import sys
@@ -14,7 +15,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ideocli.articles import Article, normalize_name, replace_links
+from ideocli.articles import (
+    COMPOUND_PREFIXES,
+    HYPHENS,
+    Article,
+    fold_spelling,
+    join_compounds,
+    normalize_name,
+    replace_links,
+)
 from ideocli.errors import BadUsage, IdeoError
 
 # whoosh-reloaded imports `cached_property`, which pulls in asyncio (about 17 ms) and is
@@ -25,23 +34,48 @@ if "cached_property" not in sys.modules:
     sys.modules["cached_property"] = _shim
 
 from whoosh import collectors, index, qparser, query  # noqa: E402
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Token  # noqa: E402
+from whoosh.analysis import RegexTokenizer, Token  # noqa: E402
 from whoosh.codec.whoosh3 import W3Codec  # noqa: E402
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema  # noqa: E402
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema  # noqa: E402
 from whoosh.lang.porter import stem  # noqa: E402
-from whoosh.support.charset import accent_map  # noqa: E402
 
 MAX_QUERY_CHARS = 500
 SEARCH_SECONDS = 3.0
 SNIPPET_CHARS = 160
 SNIPPET_FRAGMENTS = 2
-SEARCH_FIELDS = ["title", "names", "definition", "summary", "body"]
-FIELD_BOOSTS = {"title": 2.5, "names": 2.0, "definition": 1.5, "summary": 1.5}
-# Results list ideologies before glossary terms (an ideology article is where an idea is
-# discussed; the term is one `ideo define` away), each kind ranked by BM25F score.
-KIND_ORDER = {"ideology": 0, "term": 1}
-NAME_MATCH_WEIGHT = 2.0  # the query is the entry's own title, alias or slug
+# Words, with inner apostrophes and dots ("workers'" is "workers", "U.S." one word); no * or _.
+TOKEN_PATTERN = r"[^\W_]+(?:['’.][^\W_]+)*"
+# Field name -> weight in BM25F: names above key texts and figures, above summary and
+# definition, above the body. Every field here is in the default search.
+FIELD_BOOSTS = {
+    "title": 4.0,
+    "alias": 3.0,
+    "text": 2.0,
+    "figure": 2.0,
+    "definition": 1.5,
+    "summary": 1.5,
+    "region": 1.2,
+    "era": 1.0,
+    "body": 1.0,
+}
+SEARCH_FIELDS = list(FIELD_BOOSTS)
+# Field names users may type, documented in `ideo search --help`.
+FIELD_ALIASES = {"figure": "figure", "person": "figure", "text": "text", "book": "text", "name": "alias"}
 PHRASE_BOOST = 3.0  # a plain multi-word query also scores the words as an exact phrase
+NAME_IN_QUERY_WEIGHT = 2.0  # an entry whose one-word name is a word of the query
+# Ranking tiers: the entry the query names; entries that list a key text or key figure the query
+# names exactly; entries whose name of two words or more stands in the query ("class struggle
+# between workers and capitalists"); then everything else, each tier by score.
+OWN_NAME, NAMED_REFERENCE, NAME_IN_QUERY, OTHER = 0, 1, 2, 3
+# Question framing a reader may type around what they want ("what is a vanguard party?").
+QUESTION_RE = re.compile(
+    r"^(?:(?:what|who|which)\s+(?:is|was|are|were)(?:\s+(?:an?|the))?"
+    r"|(?:what|who)\s+(?:wrote|founded|created|led|invented)"
+    r"|(?:why|how|when|where)\s+(?:did|do|does|was|were|is|are)"
+    r"|what\s+did\s+(\w+)\s+mean\s+by"
+    r"|(?:what\s+is\s+)?(?:the\s+)?difference\s+between)\s+(.+?)(?:\s+in\s+politics)?\s*\??$",
+    re.I,
+)
 # Plain multi-word queries drop these from the any-word part; the phrase part keeps them,
 # so "rule of law" still needs the whole phrase to score as one.
 FUNCTION_WORDS = frozenset("a an and as at by for from in into is of on or the to with".split())
@@ -69,62 +103,166 @@ STEMS: dict[str, str] = {}
 
 
 def fold_and_stem(word: str) -> str:
-    """Return the index form of a word: lowercased, accents folded, Porter-stemmed (cached)."""
-    folded = word.lower().translate(FOLD)
-    stemmed = STEMS.get(folded)
+    """Return the index form of a word: lowercased, accents and spelling folded, Porter-stemmed (cached)."""
+    stemmed = STEMS.get(word)
     if stemmed is None:
-        stemmed = STEMS[folded] = stem(folded)
+        stemmed = STEMS[word] = stem(fold_spelling(word.lower().translate(FOLD)))
     return stemmed
 
 
 class FoldStemTokenizer(RegexTokenizer):  # type: ignore[misc]
-    """RegexTokenizer | LowercaseFilter | accent folding | StemFilter in one pass.
+    """Tokenize, lowercase, fold accents and spelling, and stem, in one pass.
 
-    Same tokens as the four-stage chain, but without a generator per stage: this halves the
-    time spent analysing the corpus. Accents are folded before stemming, and there is no stop
-    list, so "rule of law" stays a three-word phrase.
+    One generator instead of a four-stage chain halves the time spent analysing the corpus.
+    There is no stop list, so "rule of law" stays a three-word phrase. A prefixed compound
+    ("anti-colonial") is indexed as the fused word and, at the same position, its second part,
+    so "anticolonial", "anti-colonial" and "colonial" all find it; a query keeps the fused word.
     """
+
+    def __init__(self) -> None:
+        super().__init__(TOKEN_PATTERN)
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
                  mode: str = "", **kwargs: Any) -> Any:  # fmt: skip
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        matches = self.expression.finditer(value) if tokenize else [None]
-        for number, match in enumerate(matches):
-            text = match.group(0) if match else value
-            token.text = fold_and_stem(text)
-            if keeporiginal:
-                token.original = text
-            token.boost = 1.0
-            token.stopped = False
-            if positions:
-                token.pos = start_pos + number
-            if chars:
-                token.startchar = start_char + (match.start() if match else 0)
-                token.endchar = start_char + (match.end() if match else len(value))
-            yield token
+        if not tokenize:
+            words = [(value, 0, len(value), "")]
+        else:
+            words = compound_words(value, [(m.group(), m.start(), m.end()) for m in self.expression.finditer(value)])
+        for number, (text, start, end, part) in enumerate(words):
+            variants = [text, part] if part and mode != "query" else [text]
+            for variant in variants:
+                token.text = fold_and_stem(variant)
+                if keeporiginal:
+                    token.original = variant
+                token.boost = 1.0
+                token.stopped = False
+                if positions:
+                    token.pos = start_pos + number
+                if chars:
+                    token.startchar = start_char + start
+                    token.endchar = start_char + end
+                yield token
+
+
+def compound_words(value: str, words: list[tuple[str, int, int]]) -> list[tuple[str, int, int, str]]:
+    """Return (word, start, end, second part) with each hyphenated prefix compound fused into one word."""
+    fused: list[tuple[str, int, int, str]] = []
+    skip = False
+    for (word, start, end), following in zip(words, [*words[1:], None], strict=False):
+        if skip:
+            skip = False
+            continue
+        if (
+            following is not None
+            and following[1] == end + 1
+            and value[end] in HYPHENS
+            and word.lower() in COMPOUND_PREFIX_SET
+        ):
+            fused.append((word + following[0], start, following[2], following[0]))
+            skip = True
+        else:
+            fused.append((word, start, end, ""))
+    return fused
+
+
+COMPOUND_PREFIX_SET = frozenset(COMPOUND_PREFIXES)
 
 
 def make_schema() -> Schema:
-    """Return the index schema: accents folded before stemming, no stop list (phrases stay whole)."""
-    stemmed = FoldStemTokenizer()
-    exact = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+    """Return the index schema: one analyzer for every text field, a year for date filters."""
+    analyzer = FoldStemTokenizer()
+
+    def text(stored: bool = False) -> TEXT:
+        # A word the analyzer splits ("Marxism-Leninism") is searched as a phrase.
+        return TEXT(stored=stored, analyzer=analyzer, multitoken_query="phrase")
+
     return Schema(
         slug=ID(stored=True, unique=True),
         kind=ID(stored=True),
+        subject=ID(),
         family=KEYWORD(commas=True, lowercase=True),
-        title=TEXT(stored=True, analyzer=stemmed),
-        names=TEXT(analyzer=exact),
+        year=NUMERIC(int, bits=32, signed=True),
         keys=STORED(),
-        definition=TEXT(analyzer=stemmed),
-        summary=TEXT(stored=True, analyzer=stemmed),
-        body=TEXT(stored=True, analyzer=stemmed),
+        refs=STORED(),
+        title=text(stored=True),
+        alias=text(),
+        figure=text(),
+        text=text(),
+        region=text(),
+        era=text(),
+        definition=text(),
+        summary=text(stored=True),
+        body=text(stored=True),
     )
 
 
-def plain_body(article: Article) -> str:
-    """Return the body as indexable text: links as their shown text, headings dropped."""
-    return re.sub(r"^#+\s.*$", "", replace_links(article.body), flags=re.M)
+MARKDOWN_RE = re.compile(r"^#+\s.*$|\[([^\]]*)\]\([^)]*\)|[*_`]+", re.M)
+
+
+def plain_text(markdown: str) -> str:
+    """Return Markdown as indexable text: links as their shown text, headings and emphasis marks dropped."""
+    return MARKDOWN_RE.sub(lambda match: match.group(1) or "", replace_links(markdown))
+
+
+def entry_year(article: Article) -> int | None:
+    """Return the year an entry is placed at: founded, born, or the year of its date."""
+    if article.founded is not None:
+        return article.founded
+    if article.born is not None:
+        return article.born
+    if article.date:
+        return int(article.date[:1] + article.date[1:].split("-")[0])
+    return None
+
+
+def title_keys(title: str) -> set[str]:
+    """Return the lookup keys of a book title: as given, without its subtitle, without a leading article."""
+    keys = {normalize_name(title), normalize_name(re.split(r"[:(]", title)[0])}
+    return keys | {re.sub(r"^(?:a|an) ", "", key) for key in keys} - {""}
+
+
+def reference_keys(article: Article) -> set[str]:
+    """Return the lookup keys of the key texts and key figures an entry lists."""
+    keys = {normalize_name(name) for name in article.key_figures}
+    for text in article.key_texts:
+        keys |= title_keys(text.title)
+    return keys
+
+
+def strip_question(text: str) -> str:
+    """Return what a question asks about: "what is a vanguard party?" -> "vanguard party"."""
+    match = QUESTION_RE.match(text.strip())
+    if not match:
+        return text
+    return " ".join(part for part in match.groups() if part)
+
+
+def document_fields(article: Article) -> dict[str, Any]:
+    """Return the Whoosh document of an entry."""
+    year = entry_year(article)
+    fields: dict[str, Any] = {
+        "slug": article.slug,
+        "kind": article.kind,
+        "family": ",".join(article.family),
+        "keys": sorted({normalize_name(name) for name in (article.title, article.slug, *article.aliases)}),
+        "refs": sorted(reference_keys(article)),
+        "title": article.title,
+        "alias": " ; ".join([article.slug.replace("-", " "), *article.aliases]),
+        "figure": " ; ".join(article.key_figures),
+        "text": " ; ".join(f"{text.title} ; {text.author}" for text in article.key_texts),
+        "region": article.region,
+        "era": article.era,
+        "definition": plain_text(article.definition),
+        "summary": plain_text(article.summary),
+        "body": plain_text(article.body),
+    }
+    if article.subject:
+        fields["subject"] = article.subject
+    if year is not None:
+        fields["year"] = year
+    return fields
 
 
 def build_index(
@@ -141,24 +279,29 @@ def build_index(
     writer = ix.writer(compound=False, codec=W3Codec(compression=0))
     try:
         for number, article in enumerate(items, start=1):
-            writer.add_document(
-                slug=article.slug,
-                kind=article.kind,
-                family=",".join(article.family),
-                title=article.title,
-                names=" ; ".join([article.title, article.slug.replace("-", " "), *article.aliases]),
-                keys=sorted({normalize_name(name) for name in (article.title, article.slug, *article.aliases)}),
-                definition=article.definition,
-                summary=article.summary,
-                body=plain_body(article),
-            )
+            writer.add_document(**document_fields(article))
             if on_progress:
                 on_progress(number, len(items))
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
+    with open(os.path.join(directory, WORDS_FILE), "w", encoding="utf-8") as handle:
+        json.dump(sorted(correction_words(items)), handle, ensure_ascii=False)
     return len(items)
+
+
+WORDS_FILE = "words.json"  # the words a misspelled query may be corrected to
+
+
+def correction_words(articles: Iterable[Article]) -> set[str]:
+    """Return the lowercase words of every name, key text, definition and summary."""
+    words: set[str] = set()
+    for article in articles:
+        names = [article.title, *article.aliases, *article.key_figures, *(text.title for text in article.key_texts)]
+        for text in [*names, article.definition, article.summary]:
+            words.update(word.lower() for word in re.findall(TOKEN_PATTERN, text) if len(word) > 3)
+    return words
 
 
 @dataclass(frozen=True)
@@ -179,6 +322,7 @@ class SearchResult:
     query: str
     hits: tuple[Hit, ...]
     total: int
+    corrected: str = ""  # the query actually run, when a misspelled one was corrected
 
 
 def query_terms(parsed: query.Query) -> set[str]:
@@ -193,9 +337,9 @@ def query_terms(parsed: query.Query) -> set[str]:
         elif isinstance(node, query.Prefix):
             found.add(node.text + "*")
         elif isinstance(node, query.Term) and node.fieldname in SEARCH_FIELDS:
-            found.add(fold_and_stem(node.text) if node.fieldname == "names" else node.text)
+            found.add(node.text)
         elif isinstance(node, query.Phrase) and node.fieldname in SEARCH_FIELDS:
-            found.update(fold_and_stem(word) if node.fieldname == "names" else word for word in node.words)
+            found.update(node.words)
         else:
             for child in node.children():
                 walk(child)
@@ -212,7 +356,8 @@ def snippet(text: str, terms: set[str]) -> tuple[tuple[str, bool], ...]:
     """
     stems = {term for term in terms if not term.endswith("*")}
     prefixes = tuple(term[:-1] for term in terms if term.endswith("*"))
-    heads = {term[: max(3, len(term) - 1)] for term in stems} | set(prefixes)
+    # Candidate words share a stem's first four letters ("centre" for the stem "center").
+    heads = {term[:4] for term in stems} | set(prefixes)
     if not heads:
         return ()
     folded = text.lower().translate(FOLD)  # same length as text, so offsets carry over
@@ -264,14 +409,34 @@ def widen_to_words(text: str, low: int, high: int) -> tuple[int, int]:
 
 
 def make_parser(schema: Schema, *, any_word: bool = True) -> qparser.QueryParser:
-    """Return the query parser: -word exclusion, prefix* but no costly wildcards; words are
-    OR-ed (better matches first) when `any_word`, else all are required."""
+    """Return the query parser: -word exclusion, prefix* but no wildcards, ranges or match-all;
+    words are OR-ed (better matches first) when `any_word`, else all are required."""
     group = qparser.OrGroup.factory(0.9) if any_word else qparser.AndGroup
     parser = qparser.MultifieldParser(SEARCH_FIELDS, schema, fieldboosts=FIELD_BOOSTS, group=group)
-    parser.remove_plugin_class(qparser.WildcardPlugin)
+    for costly in (qparser.WildcardPlugin, qparser.RangePlugin, qparser.EveryPlugin):
+        parser.remove_plugin_class(costly)
     parser.add_plugin(qparser.PrefixPlugin())
     parser.add_plugin(qparser.PlusMinusPlugin())
+    parser.add_plugin(qparser.FieldAliasPlugin({field: [alias] for alias, field in FIELD_ALIASES.items()}))
     return parser
+
+
+# A bare or leading * or ?, or a prefix of fewer than two letters, would scan the whole vocabulary.
+COSTLY_RE = re.compile(r"(?:^|[\s:(\"'+-])(?:[*?]|\w[*?])")
+
+
+RANGE_RE = re.compile(r"[\[{][^\]}]*\bTO\b")
+
+
+def check_costly(text: str) -> None:
+    """Raise BadUsage for query forms that would scan everything, before any work is done."""
+    if RANGE_RE.search(text):
+        raise BadUsage("ranges ([a TO z]) are not supported; for years use --since and --until")
+    if COSTLY_RE.search(text):
+        raise BadUsage(
+            "a query cannot start a word with * or ?, or use a prefix shorter than two letters "
+            "(it would scan the whole index); try prefix* with at least two letters"
+        )
 
 
 def is_plain(text: str) -> bool:
@@ -286,6 +451,7 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
     A plain multi-word query also scores its words as an exact phrase, and leaves function
     words out of the any-order part.
     """
+    text = join_compounds(text)
     try:
         parsed = parser.parse(text)
     except Exception:  # the parser should not raise, but a query must never crash the CLI
@@ -293,6 +459,8 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
         parsed = query.Or([query.Term(field, word.lower()) for word in words for field in ("title", "body")])
     if parsed is query.NullQuery:
         raise BadUsage(f'nothing to search for in {text!r}; try words, a "phrase" or prefix*')
+    if isinstance(parsed, query.Not):  # only exclusions ("-marxism"): every entry but those
+        return query.And([query.Every(), parsed])
     if is_plain(text):
         words = re.split(r"[\s-]+", text.strip())
         content = [word for word in words if word.lower() not in FUNCTION_WORDS]
@@ -304,9 +472,31 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
     return parsed
 
 
-def search(
-    directory: str | os.PathLike[str], text: str, *, limit: int, kind: str | None = None, family: str | None = None
-) -> SearchResult:
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a search besides the query: kind, family, subject, a year range."""
+
+    kind: str | None = None
+    family: str | None = None
+    subject: str | None = None
+    since: int | None = None
+    until: int | None = None
+
+    def query(self) -> query.Query | None:
+        """Return the Whoosh query every result must also match, or None."""
+        parts: list[query.Query] = []
+        if self.kind:
+            parts.append(query.Term("kind", self.kind))
+        if self.family:
+            parts.append(query.Term("family", self.family.lower()))
+        if self.subject:
+            parts.append(query.Term("subject", self.subject))
+        if self.since is not None or self.until is not None:
+            parts.append(query.NumericRange("year", self.since, self.until))
+        return query.And(parts) if parts else None
+
+
+def search(directory: str | os.PathLike[str], text: str, *, limit: int, filters: Filters = Filters()) -> SearchResult:
     """Run a query against the index in `directory`.
 
     Raises BadUsage for an empty, oversized or too costly query, and DamagedIndex for anything
@@ -314,28 +504,30 @@ def search(
     pickle, struct, EOF, OS or even bare Exception errors).
     """
     try:
-        return run_search(directory, text, limit=limit, kind=kind, family=family)
+        return run_search(directory, text, limit=limit, filters=filters)
     except IdeoError:
         raise
     except Exception as exc:
         raise DamagedIndex(repr(exc)) from exc
 
 
-def run_search(
-    directory: str | os.PathLike[str], text: str, *, limit: int, kind: str | None, family: str | None
-) -> SearchResult:
-    """Do the work of search(), letting Whoosh's exceptions through."""
+def run_search(directory: str | os.PathLike[str], text: str, *, limit: int, filters: Filters) -> SearchResult:
+    """Do the work of search(), letting Whoosh's exceptions through.
+
+    Ranking: an entry whose own title, alias or slug is the query comes first, whatever its
+    kind; then every match by BM25F score over the weighted fields.
+    """
     if not text.strip():
         raise BadUsage("empty query")
     if len(text) > MAX_QUERY_CHARS:
         raise BadUsage(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+    check_costly(text)
+    text = strip_question(text)
     ix = index.open_dir(str(directory))
     # A plain multi-word query first requires every word; only if that finds nothing may any word do.
     strict = is_plain(text)
     parsed = parse_query(make_parser(ix.schema, any_word=not strict), text)
-    filters = [query.Term("kind", kind)] if kind else []
-    if family:
-        filters.append(query.Term("family", family.lower()))
+    allow = filters.query()
     with ix.searcher() as searcher:
 
         def collect(parsed: query.Query) -> Any:
@@ -345,7 +537,7 @@ def run_search(
                 searcher.collector(limit=None), timelimit=SEARCH_SECONDS, use_alarm=False
             )
             # The filter must wrap the time limit: TimeLimitCollector bypasses a FilterCollector inside it.
-            collector = collectors.FilterCollector(timed, allow=query.And(filters)) if filters else timed
+            collector = collectors.FilterCollector(timed, allow=allow) if allow else timed
             try:
                 searcher.search_with_collector(parsed, collector)
             except collectors.TimeLimit:
@@ -353,16 +545,32 @@ def run_search(
             return collector.results()
 
         results = collect(parsed)
+        corrected = ""
+        if results.is_empty() and (corrected := correct_spelling(searcher.reader(), directory, text)):
+            text = corrected
+            strict = is_plain(text)
+            parsed = parse_query(make_parser(ix.schema, any_word=not strict), text)
+            results = collect(parsed)
         if strict and results.is_empty():
             parsed = parse_query(make_parser(ix.schema), text)
             results = collect(parsed)
         terms = query_terms(parsed)
         wanted = normalize_name(text)
 
-        def score(hit: object) -> float:
-            return float(hit.score) * (NAME_MATCH_WEIGHT if wanted in hit["keys"] else 1.0)  # type: ignore[attr-defined]
+        wanted_words = f" {wanted} "
 
-        ranked = sorted(results, key=lambda hit: (KIND_ORDER.get(hit["kind"], 2), -score(hit)))
+        def rank(hit: Any) -> tuple[int, float]:
+            keys = hit["keys"]
+            inside = [key for key in keys if f" {key} " in wanted_words]
+            if wanted in keys:
+                return OWN_NAME, -hit.score
+            if wanted in hit["refs"]:
+                return NAMED_REFERENCE, -hit.score
+            if any(" " in key for key in inside):
+                return NAME_IN_QUERY, -hit.score
+            return OTHER, -hit.score * (NAME_IN_QUERY_WEIGHT if inside else 1.0)
+
+        ranked = sorted(results, key=rank)
         hits = []
         for hit in ranked[:limit]:
             fragments = snippet(hit["body"], terms) or snippet(hit["summary"], terms)
@@ -371,8 +579,36 @@ def run_search(
                     slug=hit["slug"],
                     title=hit["title"],
                     kind=hit["kind"],
-                    score=round(score(hit), 4),
+                    score=round(float(hit.score), 4),
                     snippet=fragments or ((hit["summary"], False),),
                 )
             )
-        return SearchResult(text, tuple(hits), len(results))
+        return SearchResult(text, tuple(hits), len(results), corrected)
+
+
+CORRECTION_CUTOFF = 0.75
+
+
+def correct_spelling(reader: Any, directory: str | os.PathLike[str], text: str) -> str:
+    """Return `text` with each word the index does not know replaced by the closest known word,
+    or "" when there is nothing to correct (operators, fields and quotes are left alone)."""
+    if (
+        not re.fullmatch(r"[\w'’\s-]+", text)
+        or re.search(r"(?:^|\s)-", text)
+        or {"AND", "OR", "NOT"} & set(text.split())
+    ):
+        return ""
+    words = re.findall(TOKEN_PATTERN, join_compounds(text))
+    unknown = [w for w in words if not any((field, fold_and_stem(w)) in reader for field in SEARCH_FIELDS)]
+    if not unknown:
+        return ""
+    import difflib
+
+    with open(os.path.join(directory, WORDS_FILE), encoding="utf-8") as handle:
+        known = json.load(handle)
+    fixed = text
+    for word in unknown:
+        close = difflib.get_close_matches(word.lower(), known, n=1, cutoff=CORRECTION_CUTOFF)
+        if close:
+            fixed = re.sub(rf"\b{re.escape(word)}\b", close[0], fixed)
+    return fixed if fixed != text else ""

@@ -26,7 +26,7 @@ from ideocli import __version__
 from ideocli.errors import IndexProblem
 from ideocli.layout import VOCABULARY_FILE, entry_paths
 
-FORMAT = 6  # bump whenever the schema, analyzers or catalog layout change
+FORMAT = 7  # bump whenever the schema, analyzers or catalog layout change
 POINTER = "CURRENT"
 LOCK = "REBUILD.lock"
 GRACE_SECONDS = 60

@@ -113,7 +113,10 @@ def test_glossary_aliases_resolve(shipped: Path, name: str, slug: str) -> None:
     assert json.loads(result.stdout)["entries"][0]["slug"] == slug
 
 
-@pytest.mark.parametrize(("query", "slug"), [("ocalan", "democratic-confederalism"), ("laicite", "secularism"), ("revolutions", "trotskyism")])
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [("ocalan", "democratic-confederalism"), ("laicite", "secularism"), ("revolutions", "trotskyism")],
+)
 def test_shipped_search_folds_accents_and_stems(shipped: Path, query: str, slug: str) -> None:
     document = json.loads(run("search", query, "--limit", "20", "--format", "json").stdout)
     assert slug in [hit["slug"] for hit in document["hits"]]

@@ -7,7 +7,8 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ideocli.articles import Article
+from ideocli.articles import Article, strip_controls
+from ideocli.errors import ExitCode, IdeoError
 from ideocli.library import TreeNode
 from ideocli.render import SCHEMA_VERSION, Output
 from ideocli.store import BuildReport
@@ -20,6 +21,21 @@ if TYPE_CHECKING:
 def emit(out: Output, document: dict[str, Any]) -> None:
     json.dump({"schema_version": SCHEMA_VERSION, **document}, out.stream, ensure_ascii=False, indent=2, sort_keys=True)
     out.stream.write("\n")
+
+
+def error(out: Output, failure: IdeoError, code: ExitCode) -> None:
+    """Emit an error as the one document of a call."""
+    emit(
+        out,
+        {
+            "error": {
+                "code": code.name.lower(),
+                "exit_code": int(code),
+                "message": strip_controls(failure.message),
+                "hints": [strip_controls(hint) for hint in failure.hints],
+            }
+        },
+    )
 
 
 def entry(article: Article) -> dict[str, Any]:
@@ -70,6 +86,7 @@ def hits(out: Output, result: SearchResult) -> None:
         out,
         {
             "query": result.query,
+            "corrected": result.corrected or None,
             "total": result.total,
             "hits": [
                 {"slug": h.slug, "title": h.title, "kind": h.kind, "score": h.score, "snippet": h.snippet_text}
