@@ -55,7 +55,7 @@ def silence_stdout() -> None:
 
 def json_requested(args: list[str]) -> bool:
     """True when the command line asks for --format json (errors then go out as JSON too)."""
-    return "--format=json" in args or any(a == "--format" and b == "json" for a, b in zip(args, args[1:]))
+    return "--format=json" in args or any(a == "--format" and b == "json" for a, b in zip(args, args[1:], strict=False))
 
 
 def report_error(error: IdeoError, *, as_json: bool = False, code: ExitCode | None = None) -> None:
