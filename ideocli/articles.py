@@ -5,20 +5,25 @@ Nothing here imports YAML, Whoosh, Click or Rich: `ideo show` runs on this modul
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 RELATIONS = ("derived_from", "related", "opposed_to", "terms", "ideologies")
-KINDS = ("ideology", "term", "person")
+KINDS = ("ideology", "term", "person", "text")  # "text" exists only as cards
 SUBJECTS = ("concept", "event", "organisation", "document")
+# Relations computed at index time, not written in front matter: `people` holds the person
+# entries or cards of an entry's key figures (and a text card's author).
+DERIVED_RELATIONS = ("people",)
 RELATION_LABELS = {
     "derived_from": "Derived from",
     "related": "Related",
     "opposed_to": "Opposed to",
     "terms": "Terms",
     "ideologies": "Ideologies",
+    "people": "People",
 }
 LINK_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]")
 HEADING_RE = re.compile(r"^(#{2,3})\s+(.+?)\s*#*\s*$", re.M)
@@ -61,11 +66,13 @@ class Article:
     subject: str = ""  # terms: concept, event, organisation or document
     date: str = ""  # events and documents: "1871", "1871-03" or "1871-03-18" ("-44" is 44 BCE)
     dissolved: int | None = None  # organisations
+    people: tuple[str, ...] = ()  # derived: slugs of the people its key figures name
+    card: bool = False  # generated from other entries' front matter, not written
     links: tuple[str, ...] = field(default=(), compare=False)  # slugs of inline [[links]]
 
     def relations(self) -> dict[str, tuple[str, ...]]:
         """Return the non-empty relation lists, in display order."""
-        return {name: getattr(self, name) for name in RELATIONS if getattr(self, name)}
+        return {name: getattr(self, name) for name in (*RELATIONS, *DERIVED_RELATIONS) if getattr(self, name)}
 
     def outgoing(self) -> set[str]:
         """Return every slug this entry points at, through relations or inline links."""
@@ -127,6 +134,7 @@ HYPHEN_COMPOUND_RE = re.compile(rf"\b({'|'.join(COMPOUND_PREFIXES)})[{HYPHENS}](
 SPACED_COMPOUND_RE = re.compile(rf"\b({'|'.join(SPACED_PREFIXES)})\s+(?=\w)", re.I)
 
 
+@functools.lru_cache(maxsize=65536)
 def fold_spelling(word: str) -> str:
     """Return the one spelling a lowercase word is indexed and looked up under."""
     match = ISE_RE.match(word)
@@ -143,6 +151,7 @@ def join_compounds(text: str, *, spaced: bool = True) -> str:
     return SPACED_COMPOUND_RE.sub(r"\1", text) if spaced else text
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
     """Return the lookup key of a name: case, accents, apostrophes, punctuation and spelling folded.
 

@@ -71,6 +71,7 @@ class Problem:
 class Vocabulary:
     families: frozenset[str]
     shared_names: frozenset[str]  # normalized names more than one entry may claim
+    text_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key-text title -> other titles
 
 
 @dataclass
@@ -114,11 +115,17 @@ def load_vocabulary(root: Path) -> tuple[Vocabulary, list[Problem]]:
         return Vocabulary(frozenset(), frozenset()), [Problem(VOCABULARY_FILE, 1, f"unreadable: {one_line_error(exc)}")]
     families = data.get("families") if isinstance(data, dict) else None
     shared = data.get("shared_names", []) if isinstance(data, dict) else None
+    text_aliases = data.get("text_aliases", {}) if isinstance(data, dict) else None
     if not isinstance(families, list) or not isinstance(shared, list):
         return Vocabulary(frozenset(), frozenset()), [
             Problem(VOCABULARY_FILE, 1, "needs lists 'families' and 'shared_names'")
         ]
-    return Vocabulary(frozenset(map(str, families)), frozenset(normalize_name(str(n)) for n in shared)), []
+    if not isinstance(text_aliases, dict) or not all(isinstance(v, list) for v in text_aliases.values()):
+        return Vocabulary(frozenset(), frozenset()), [
+            Problem(VOCABULARY_FILE, 1, "'text_aliases' maps a key text's title to a list of other titles")
+        ]
+    aliases = {str(title): tuple(map(str, names)) for title, names in text_aliases.items()}
+    return Vocabulary(frozenset(map(str, families)), frozenset(normalize_name(str(n)) for n in shared), aliases), []
 
 
 def load_yaml(text: str) -> Any:

@@ -26,7 +26,7 @@ from ideocli import __version__
 from ideocli.errors import IndexProblem
 from ideocli.layout import VOCABULARY_FILE, entry_paths
 
-FORMAT = 7  # bump whenever the schema, analyzers or catalog layout change
+FORMAT = 8  # bump whenever the schema, analyzers or catalog layout change
 POINTER = "CURRENT"
 LOCK = "REBUILD.lock"
 GRACE_SECONDS = 60
@@ -62,6 +62,8 @@ class BuildReport(NamedTuple):
     entries: int
     ideologies: int
     terms: int
+    people: int
+    cards: int
     problems: int
     seconds: float
     generation: str
@@ -206,27 +208,29 @@ def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress 
     import uuid
     from pathlib import Path
 
+    from ideocli.cards import with_cards
     from ideocli.corpus import load_corpus
     from ideocli.search import build_index
 
     started = time.perf_counter()
     fingerprint, content = stat_fingerprint(corpus), content_fingerprint(corpus)
     loaded = load_corpus(corpus)
+    articles = with_cards(loaded.articles, loaded.vocabulary.text_aliases)
     name = f"gen-{uuid.uuid4().hex[:12]}"
     index_path = Path(index_dir)
     temporary = index_path / f"{name}.tmp"
     try:
         (temporary / "entries").mkdir(parents=True)
-        for article in loaded.articles:
+        for article in articles:
             write_json(temporary / "entries" / f"{article.slug}.json", article.to_dict())
-        build_index(loaded.articles, temporary / "whoosh", on_progress)
+        build_index(articles, temporary / "whoosh", on_progress)
         lookup = {
             "format": FORMAT,
-            "names": name_index(loaded.articles),
-            "titles": {article.slug: article.title for article in loaded.articles},
+            "names": name_index(articles),
+            "titles": {article.slug: article.title for article in articles},
         }
         write_json(temporary / "lookup.json", lookup)
-        catalog = {"format": FORMAT, "articles": [article.to_dict(with_body=False) for article in loaded.articles]}
+        catalog = {"format": FORMAT, "articles": [article.to_dict(with_body=False) for article in articles]}
         write_json(temporary / "catalog.json", catalog)
         write_json(temporary / "problems.json", [[p.path, p.line, p.message] for p in loaded.problems])
         temporary.rename(index_path / name)
@@ -243,6 +247,8 @@ def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress 
         entries=len(kinds),
         ideologies=kinds.count("ideology"),
         terms=kinds.count("term"),
+        people=kinds.count("person"),
+        cards=len(articles) - len(kinds),
         problems=len(loaded.problems),
         seconds=time.perf_counter() - started,
         generation=str(index_path / name),
@@ -250,16 +256,41 @@ def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress 
 
 
 def name_index(articles: list[Any]) -> dict[str, list[str]]:
-    """Return normalized name -> slugs, for every slug, title and alias (computed once, at build time)."""
-    from ideocli.articles import normalize_name
+    """Return normalized name -> slugs (computed once, at build time).
 
+    Names claim keys in order of strength, and a weaker name never joins a key a stronger one
+    holds: entries' slugs, titles and aliases; then cards' titles and aliases; then the short
+    forms of text titles (without subtitle or leading article); then surnames of people, which
+    list every person of that surname ("Mill" -> candidates) unless something else is called so.
+    """
+    from ideocli.articles import normalize_name
+    from ideocli.cards import title_keys
+
+    def own_names(article: Any) -> list[str]:
+        return [normalize_name(name) for name in (article.slug, article.title, *article.aliases)]
+
+    entries = [article for article in articles if not article.card]
+    cards = [article for article in articles if article.card]
     names: dict[str, list[str]] = {}
-    for article in articles:
-        for name in (article.slug, article.title, *article.aliases):
-            slugs = names.setdefault(normalize_name(name), [])
-            if article.slug not in slugs:
-                slugs.append(article.slug)
+    layers = [
+        [(key, a.slug) for a in entries for key in own_names(a)],
+        [(key, a.slug) for a in cards for key in own_names(a)],
+        [(key, a.slug) for a in articles if a.kind == "text" for key in title_keys(a.title)],
+        [(surname, a.slug) for a in articles if a.kind == "person" and (surname := surname_of(a.title))],
+    ]
+    for layer in layers:
+        claimed = set(names)
+        for key, slug in layer:
+            key = normalize_name(key)
+            if key and key not in claimed and slug not in names.setdefault(key, []):
+                names[key].append(slug)
     return names
+
+
+def surname_of(name: str) -> str:
+    """Return the last name of a person's name of two words or more ("" for one word)."""
+    words = [word for word in name.split() if word.strip(".,").casefold() not in {"jr", "sr", "ii", "iii"}]
+    return words[-1] if len(words) > 1 else ""
 
 
 def collect_garbage(index_dir: StrPath, keep: str) -> None:

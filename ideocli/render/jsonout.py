@@ -139,6 +139,8 @@ def index_report(out: Output, report: BuildReport) -> None:
             "entries": report.entries,
             "ideologies": report.ideologies,
             "terms": report.terms,
+            "people": report.people,
+            "cards": report.cards,
             "problems": report.problems,
             "seconds": round(report.seconds, 3),
             "index": os.path.dirname(report.generation),

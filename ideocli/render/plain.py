@@ -138,6 +138,7 @@ def problems(out: Output, found: Sequence[Problem], checked: int) -> None:
 def index_report(out: Output, report: BuildReport) -> None:
     write(
         out,
-        f"indexed {report.entries} entries ({report.ideologies} ideologies, {report.terms} terms) "
+        f"indexed {report.entries} entries ({report.ideologies} ideologies, {report.terms} terms, "
+        f"{report.people} people) and {report.cards} cards "
         f"in {report.seconds:.2f} s into {os.path.dirname(report.generation)}",
     )

@@ -181,8 +181,8 @@ def problems(out: Output, found: Sequence[Problem], checked: int) -> None:
 def index_report(out: Output, report: BuildReport) -> None:
     console(out).print(
         Text(
-            f"indexed {report.entries} entries ({report.ideologies} ideologies, {report.terms} terms) "
-            f"in {report.seconds:.2f} s into {os.path.dirname(report.generation)}"
+            f"indexed {report.entries} entries ({report.ideologies} ideologies, {report.terms} terms, "
+            f"{report.people} people) and {report.cards} cards in {report.seconds:.2f} s into {os.path.dirname(report.generation)}"
         )
     )
 

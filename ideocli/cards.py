@@ -1,0 +1,188 @@
+"""Cards: entries generated at index time for the people and texts the corpus names but has no entry for.
+
+A card says only what the front matter of other entries says (who lists the person or text, which
+texts are attributed to whom, which bodies mention the name): nothing is invented.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from ideocli.articles import Article, KeyText, normalize_name
+
+AUTHOR_SPLIT_RE = re.compile(r"\s*(?:,|\band\b|&)\s*")
+
+
+def slugify(name: str) -> str:
+    """Return an ASCII slug for a name: "Pierre-Joseph Proudhon" -> "pierre-joseph-proudhon"."""
+    return "-".join(re.findall(r"[a-z0-9]+", normalize_name(name).replace(" ", "-"))) or "card"
+
+
+def title_keys(title: str) -> set[str]:
+    """Return the lookup keys of a text's title: as given, without subtitle, without a leading article."""
+    keys = {normalize_name(title), normalize_name(re.split(r"[:(]", title)[0])}
+    return {re.sub(r"^(?:a|an) ", "", key) for key in keys} | keys - {""}
+
+
+def authors(text: KeyText) -> list[str]:
+    """Return the people a key text's author field names ("Karl Marx and Friedrich Engels": both)."""
+    return [name for name in AUTHOR_SPLIT_RE.split(text.author) if name]
+
+
+@dataclasses.dataclass
+class Draft:
+    name: str
+    listed_by: list[str] = dataclasses.field(default_factory=list)
+    texts: list[KeyText] = dataclasses.field(default_factory=list)
+    author: str = ""
+    year: int | None = None
+
+
+def unique_slug(name: str, suffix: str, taken: set[str]) -> str:
+    slug = slugify(name)
+    if slug in taken:
+        slug = f"{slug}-{suffix}"
+    number = 2
+    while slug in taken:
+        slug, number = f"{slugify(name)}-{suffix}-{number}", number + 1
+    taken.add(slug)
+    return slug
+
+
+def with_cards(articles: Sequence[Article], text_aliases: Mapping[str, Sequence[str]]) -> list[Article]:
+    """Return the entries, each with its `people` resolved, followed by the person and text cards."""
+    person_slugs: dict[str, str] = {}  # normalized name -> person entry slug
+    for article in articles:
+        if article.kind == "person":
+            for name in (article.title, *article.aliases):
+                person_slugs.setdefault(normalize_name(name), article.slug)
+    taken = {article.slug for article in articles}
+    people: dict[str, Draft] = {}
+    texts: dict[str, Draft] = {}
+    for article in articles:
+        for name in article.key_figures:
+            key = normalize_name(name)
+            if key not in person_slugs:
+                people.setdefault(key, Draft(name)).listed_by.append(article.slug)
+        for text in article.key_texts:
+            draft = texts.setdefault(normalize_name(text.title), Draft(text.title, author=text.author, year=text.year))
+            draft.listed_by.append(article.slug)
+            for author in authors(text):
+                key = normalize_name(author)
+                if key not in person_slugs:
+                    person = people.setdefault(key, Draft(author))
+                    if text not in person.texts:
+                        person.texts.append(text)
+    for key, draft in people.items():
+        person_slugs[key] = unique_slug(draft.name, "person", taken)
+    text_slugs = {key: unique_slug(draft.name, "text", taken) for key, draft in texts.items()}
+    mentions = body_mentions(articles, {key: draft.name for key, draft in people.items()})
+    titles = {article.slug: article.title for article in articles}
+    resolved = [
+        dataclasses.replace(article, people=tuple(dict.fromkeys(resolve_people(article, person_slugs))))
+        for article in articles
+    ]
+    cards = [person_card(person_slugs[key], draft, mentions.get(key, []), titles) for key, draft in people.items()]
+    aliases = {normalize_name(title): tuple(names) for title, names in text_aliases.items()}
+    for key, draft in texts.items():
+        cards.append(text_card(text_slugs[key], draft, aliases.get(key, ()), person_slugs, titles))
+    return resolved + cards
+
+
+def resolve_people(article: Article, person_slugs: Mapping[str, str]) -> Iterable[str]:
+    for name in article.key_figures:
+        slug = person_slugs.get(normalize_name(name))
+        if slug and slug != article.slug:
+            yield slug
+
+
+def body_mentions(articles: Sequence[Article], names: Mapping[str, str]) -> dict[str, list[str]]:
+    """Return normalized name -> slugs of the entries whose body mentions the full name.
+
+    One pass over each body's words, looking names up by their first word (a regex alternation
+    of a thousand names cost seconds).
+    """
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for key, name in names.items():
+        words = tuple(WORD_RE.findall(name))
+        if words:
+            by_first.setdefault(words[0], []).append((words, key))
+    found: dict[str, list[str]] = {}
+    for article in articles:
+        words = WORD_RE.findall(article.body)
+        seen: set[str] = set()
+        for position, word in enumerate(words):
+            for name_words, key in by_first.get(word, ()):
+                if key not in seen and tuple(words[position : position + len(name_words)]) == name_words:
+                    seen.add(key)
+                    found.setdefault(key, []).append(article.slug)
+    return found
+
+
+WORD_RE = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*")
+
+
+def person_card(slug: str, draft: Draft, mentioned_by: list[str], titles: Mapping[str, str]) -> Article:
+    listed = list(dict.fromkeys(draft.listed_by))
+    if listed:
+        summary = f"{draft.name} is named as a key figure in {plural(len(listed), 'entry', 'entries')} of this corpus."
+    else:
+        summary = f"{draft.name} is named as the author of {plural(len(draft.texts), 'key text', 'key texts')} in this corpus."
+    summary += " This card is built from those entries; ideo has no entry of its own for this person yet."
+    body = []
+    if listed:
+        body.append("Named as a key figure in " + link_list(listed, titles) + ".")
+    if draft.texts:
+        body.append("Key texts: " + "; ".join(f"*{t.title}* ({t.year})" for t in draft.texts) + ".")
+    others = [s for s in dict.fromkeys(mentioned_by) if s not in listed]
+    if others:
+        body.append("Mentioned in " + link_list(others, titles) + ".")
+    return Article(
+        slug=slug,
+        kind="person",
+        title=draft.name,
+        summary=summary,
+        definition=f"{draft.name}: named in {plural(len(listed) or len(draft.texts), 'entry', 'entries')} of the corpus (a card, not a full entry).",
+        body="\n\n".join(body),
+        key_texts=tuple(draft.texts),
+        related=tuple(listed + others),
+        card=True,
+    )
+
+
+def text_card(
+    slug: str, draft: Draft, aliases: Sequence[str], person_slugs: Mapping[str, str], titles: Mapping[str, str]
+) -> Article:
+    listed = list(dict.fromkeys(draft.listed_by))
+    writers = [person_slugs[key] for key in map(normalize_name, authors(KeyText(draft.name, draft.author, 0)))
+               if key in person_slugs]  # fmt: skip
+    year = draft.year if draft.year is not None else 0
+    shown_year = f"{-year} BCE" if year < 0 else str(year)
+    summary = (
+        f"{draft.name} is a work by {draft.author}, first published in {shown_year}, listed as a key text "
+        f"in {plural(len(listed), 'entry', 'entries')} of this corpus."
+    )
+    return Article(
+        slug=slug,
+        kind="text",
+        title=draft.name,
+        aliases=tuple(aliases),
+        summary=summary,
+        definition=f"A work by {draft.author} ({shown_year}).",
+        body="Listed as a key text in " + link_list(listed, titles) + ".",
+        key_figures=(draft.author,),
+        date=str(year),
+        related=tuple(listed),
+        people=tuple(dict.fromkeys(writers)),
+        card=True,
+    )
+
+
+def link_list(slugs: Sequence[str], titles: Mapping[str, str]) -> str:
+    return ", ".join(f"[[{slug}|{titles.get(slug, slug)}]]" for slug in slugs)
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
