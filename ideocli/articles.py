@@ -15,8 +15,9 @@ RELATIONS = ("derived_from", "related", "opposed_to", "terms", "ideologies")
 KINDS = ("ideology", "term", "person", "text")  # "text" exists only as cards
 SUBJECTS = ("concept", "event", "organisation", "document")
 # Relations computed at index time, not written in front matter: `people` holds the person
-# entries or cards of an entry's key figures (and a text card's author).
-DERIVED_RELATIONS = ("people",)
+# entries or cards of an entry's key figures (and a text card's authors), `texts` the text
+# cards of its key texts.
+DERIVED_RELATIONS = ("people", "texts")
 RELATION_LABELS = {
     "derived_from": "Derived from",
     "related": "Related",
@@ -24,6 +25,7 @@ RELATION_LABELS = {
     "terms": "Terms",
     "ideologies": "Ideologies",
     "people": "People",
+    "texts": "Texts",
 }
 LINK_RE = re.compile(r"\[\[([^\[\]|]+?)(?:\|([^\[\]]+?))?\]\]")
 HEADING_RE = re.compile(r"^(#{2,3})\s+(.+?)\s*#*\s*$", re.M)
@@ -67,6 +69,7 @@ class Article:
     date: str = ""  # events and documents: "1871", "1871-03" or "1871-03-18" ("-44" is 44 BCE)
     dissolved: int | None = None  # organisations
     people: tuple[str, ...] = ()  # derived: slugs of the people its key figures name
+    texts: tuple[str, ...] = ()  # derived: slugs of the text cards of its key texts
     card: bool = False  # generated from other entries' front matter, not written
     links: tuple[str, ...] = field(default=(), compare=False)  # slugs of inline [[links]]
 

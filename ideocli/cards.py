@@ -59,6 +59,9 @@ def with_cards(articles: Sequence[Article], text_aliases: Mapping[str, Sequence[
             for name in (article.title, *article.aliases):
                 person_slugs.setdefault(normalize_name(name), article.slug)
     taken = {article.slug for article in articles}
+    canonical = {
+        normalize_name(alias): normalize_name(title) for title, names in text_aliases.items() for alias in names
+    }
     people: dict[str, Draft] = {}
     texts: dict[str, Draft] = {}
     for article in articles:
@@ -67,7 +70,8 @@ def with_cards(articles: Sequence[Article], text_aliases: Mapping[str, Sequence[
             if key not in person_slugs:
                 people.setdefault(key, Draft(name)).listed_by.append(article.slug)
         for text in article.key_texts:
-            draft = texts.setdefault(normalize_name(text.title), Draft(text.title, author=text.author, year=text.year))
+            key = text_key(text.title, canonical)
+            draft = texts.setdefault(key, Draft(text.title, author=text.author, year=text.year))
             draft.listed_by.append(article.slug)
             for author in authors(text):
                 key = normalize_name(author)
@@ -81,14 +85,24 @@ def with_cards(articles: Sequence[Article], text_aliases: Mapping[str, Sequence[
     mentions = body_mentions(articles, {key: draft.name for key, draft in people.items()})
     titles = {article.slug: article.title for article in articles}
     resolved = [
-        dataclasses.replace(article, people=tuple(dict.fromkeys(resolve_people(article, person_slugs))))
+        dataclasses.replace(
+            article,
+            people=tuple(dict.fromkeys(resolve_people(article, person_slugs))),
+            texts=tuple(dict.fromkeys(text_slugs[text_key(text.title, canonical)] for text in article.key_texts)),
+        )
         for article in articles
     ]
     cards = [person_card(person_slugs[key], draft, mentions.get(key, []), titles) for key, draft in people.items()]
-    aliases = {normalize_name(title): tuple(names) for title, names in text_aliases.items()}
+    aliases: dict[str, tuple[str, ...]] = {normalize_name(title): tuple(names) for title, names in text_aliases.items()}
     for key, draft in texts.items():
         cards.append(text_card(text_slugs[key], draft, aliases.get(key, ()), person_slugs, titles))
     return resolved + cards
+
+
+def text_key(title: str, canonical: Mapping[str, str]) -> str:
+    """Return the key of the card a key text belongs to (its declared main title's, if an alias)."""
+    key = normalize_name(title)
+    return canonical.get(key, key)
 
 
 def resolve_people(article: Article, person_slugs: Mapping[str, str]) -> Iterable[str]:

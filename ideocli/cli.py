@@ -323,22 +323,29 @@ def related(state: State, name: str, depth: int, fmt: str, color: str) -> None:
 
 
 @cli.command("list")
-@click.option("--kind", type=click.Choice(KINDS), help="Only one kind of entry.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only one kind; person and text include cards.")
 @click.option("--family", metavar="NAME", help="Only entries of one family, e.g. socialism.")
+@click.option("--subject", type=click.Choice(SUBJECTS), help="Only glossary entries of one subject, in date order.")
 @click.option("--long", "long_", is_flag=True, help="Add titles and summaries.")
 @output_options
 @click.pass_obj
-def list_(state: State, kind: str | None, family: str | None, long_: bool, fmt: str, color: str) -> None:
+def list_(
+    state: State, kind: str | None, family: str | None, subject: str | None, long_: bool, fmt: str, color: str
+) -> None:
     """List entries: one slug per line when piped, a table on a terminal.
+
+    Without --kind, cards (people and texts known only from other entries) are left out.
 
     \b
     Examples:
       ideo list
       ideo list --kind ideology --family anarchism
+      ideo list --kind term --subject event --long
+      ideo list --kind person
       ideo list --long | grep -i revolution
     """
     library = state.library()
-    articles = library.listing(kind, family)
+    articles = library.listing(kind, family, subject)
     if not articles:
         raise NotFound("no entries match those filters")
     output, render = output_for(fmt, color)

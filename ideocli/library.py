@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from ideocli.articles import RELATIONS, Article, article_from_dict, normalize_name, split_sections
+from ideocli.articles import DERIVED_RELATIONS, RELATIONS, Article, article_from_dict, normalize_name, split_sections
 from ideocli.errors import IndexProblem, NotFound
 from ideocli.paths import Paths
 from ideocli.store import BuildReport, Generation, Progress, ensure_generation, read_json, read_problems
@@ -146,13 +146,22 @@ class Library:
         names = ", ".join(heading for heading, _ in sections if heading) or "none"
         raise NotFound(f'{article.title} has no section "{wanted}" (sections: {names})')
 
-    def listing(self, kind: str | None = None, family: str | None = None) -> list[Article]:
-        """Return entries sorted by slug, filtered by kind and family."""
-        return [
+    def listing(self, kind: str | None = None, family: str | None = None, subject: str | None = None) -> list[Article]:
+        """Return entries filtered by kind, family and subject: by date when a subject is given, else by slug.
+
+        Cards are listed only when a kind is asked for (`--kind text` lists nothing else).
+        """
+        found = [
             article
             for slug, article in sorted(self.entries.items())
-            if (kind is None or article.kind == kind) and (family is None or family.lower() in article.family)
+            if (kind is None or article.kind == kind)
+            and (kind is not None or not article.card)
+            and (family is None or family.lower() in article.family)
+            and (subject is None or article.subject == subject)
         ]
+        if subject:
+            found.sort(key=chronological)
+        return found
 
     def see_also(self, article: Article) -> list[Article]:
         """Return the entries a reader of `article` should look at next, most related first."""
@@ -186,7 +195,9 @@ class Library:
             children: list[TreeNode] = []
             if level < depth:
                 edges: list[tuple[str, str]] = [
-                    (relation_name, target) for relation_name in RELATIONS for target in getattr(article, relation_name)
+                    (relation_name, target)
+                    for relation_name in (*RELATIONS, *DERIVED_RELATIONS)
+                    for target in getattr(article, relation_name)
                 ]
                 edges += [
                     ("linked_from", source) for source in self.backlinks(current) if source not in article.outgoing()
@@ -218,6 +229,16 @@ class Library:
                 if title not in titles:
                     titles.append(title)
         return titles[:MAX_SUGGESTIONS]
+
+
+def chronological(article: Article) -> tuple[int, str, str]:
+    """Return a sort key placing an entry by its year, then its full date, then its title."""
+    year = article.founded if article.subject == "organisation" else None
+    if year is None and article.date:
+        year = int(article.date[:1] + article.date[1:].split("-")[0])
+    if year is None:
+        year = article.founded if article.founded is not None else article.born
+    return (year if year is not None else 10**6, article.date, article.title)
 
 
 def open_library(paths: Paths, *, on_progress: Progress | None = None, force: bool = False) -> Library:

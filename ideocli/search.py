@@ -186,6 +186,7 @@ def make_schema() -> Schema:
         year=NUMERIC(int, bits=32, signed=True),
         keys=STORED(),
         refs=STORED(),
+        note=STORED(),  # a card's summary: shown, not searched
         title=text(stored=True),
         alias=text(),
         figure=text(),
@@ -258,6 +259,9 @@ def document_fields(article: Article) -> dict[str, Any]:
         "summary": plain_text(article.summary),
         "body": plain_text(article.body),
     }
+    if article.card:  # its prose is boilerplate around names: only the names are searched
+        fields["note"] = fields.pop("summary")
+        del fields["definition"], fields["body"]
     if article.subject:
         fields["subject"] = article.subject
     if year is not None:
@@ -562,8 +566,8 @@ def run_search(directory: str | os.PathLike[str], text: str, *, limit: int, filt
         def rank(hit: Any) -> tuple[int, float]:
             keys = hit["keys"]
             inside = [key for key in keys if f" {key} " in wanted_words]
-            if wanted in keys:
-                return OWN_NAME, -hit.score
+            if wanted in keys:  # a written entry before a card of the same name, as `ideo show` resolves it
+                return OWN_NAME, -hit.score * (0.5 if "note" in hit else 1.0)
             if wanted in hit["refs"]:
                 return NAMED_REFERENCE, -hit.score
             if any(" " in key for key in inside):
@@ -573,14 +577,15 @@ def run_search(directory: str | os.PathLike[str], text: str, *, limit: int, filt
         ranked = sorted(results, key=rank)
         hits = []
         for hit in ranked[:limit]:
-            fragments = snippet(hit["body"], terms) or snippet(hit["summary"], terms)
+            summary = hit.get("summary") or hit.get("note", "")
+            fragments = snippet(hit.get("body", ""), terms) or snippet(summary, terms)
             hits.append(
                 Hit(
                     slug=hit["slug"],
                     title=hit["title"],
                     kind=hit["kind"],
                     score=round(float(hit.score), 4),
-                    snippet=fragments or ((hit["summary"], False),),
+                    snippet=fragments or ((summary, False),),
                 )
             )
         return SearchResult(text, tuple(hits), len(results), corrected)

@@ -24,27 +24,57 @@ def write(out: Output, text: str = "") -> None:
 
 def facts(article: Article) -> list[tuple[str, str]]:
     """Return the (label, value) rows of an entry's facts table, skipping empty ones."""
+    text = article.kind == "text"
     rows = [
-        ("Founded", year(article.founded) if article.founded else ""),
+        ("Life", life(article)),
+        ("Subject", article.subject),
+        ("Published" if text else "Date", "" if text and article.date == "0" else date(article.date)),
+        ("Founded", year(article.founded)),
+        ("Dissolved", year(article.dissolved)),
         ("Era", article.era),
         ("Region", article.region),
-        ("Key figures", ", ".join(article.key_figures)),
+        ("Author" if text else "Key figures", ", ".join(article.key_figures)),
     ]
     return [(label, value) for label, value in rows if value]
 
 
-def year(value: int) -> str:
-    """Return a year for display: negative years are BCE."""
+def year(value: int | None) -> str:
+    """Return a year for display: negative years are BCE; "" for none."""
+    if value is None:
+        return ""
     return f"{-value} BCE" if value < 0 else str(value)
+
+
+def date(value: str) -> str:
+    """Return an event date for display: "1871-03-18" as is, "-44" as "44 BCE"."""
+    return year(int(value)) if value.lstrip("-").isdigit() else value
+
+
+def life(article: Article) -> str:
+    """Return a person's life span, "1818-1883" or "born 1946", or "" when unknown."""
+    if article.born is None:
+        return ""
+    return f"{year(article.born)}-{year(article.died)}" if article.died is not None else f"born {year(article.born)}"
 
 
 def key_text_line(text: object) -> str:
     return f"{text.title} ({text.author}, {year(text.year)})"  # type: ignore[attr-defined]
 
 
+def dating(article: Article) -> str:
+    """Return the dates that place a person, event, organisation or document: "1871-1919", "1871"."""
+    if article.kind == "person":
+        return life(article)
+    if article.subject == "organisation" and article.founded is not None:
+        return "-".join(filter(None, (year(article.founded), year(article.dissolved))))
+    return date(article.date) if article.subject in ("event", "document") else ""
+
+
 def heading_line(article: Article) -> str:
+    """Return what an entry is: its kind (a card says so), then its families."""
+    kind = f"{article.kind} card" if article.card else article.kind
     families = ", ".join(article.family)
-    return f"{article.kind}; {families}" if families else article.kind
+    return f"{kind}; {families}" if families else kind
 
 
 def entries(out: Output, articles: Sequence[Article], titles: Mapping[str, str]) -> None:
@@ -97,7 +127,10 @@ def sections(out: Output, items: Sequence[tuple[Article, str, str]]) -> None:
 
 def definitions(out: Output, items: Sequence[tuple[Article, Sequence[Article]]]) -> None:
     for article, see_also in items:
-        write(out, f"{article.title}: {article.definition}")
+        when = dating(article)
+        write(
+            out, f"{article.title} ({when}): {article.definition}" if when else f"{article.title}: {article.definition}"
+        )
         if see_also:
             write(out, f"  see also: {', '.join(other.slug for other in see_also)}")
 

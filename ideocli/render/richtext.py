@@ -16,7 +16,7 @@ from rich.tree import Tree
 from ideocli.articles import RELATION_LABELS, Article, one_line, replace_links
 from ideocli.library import TreeNode
 from ideocli.render import Output
-from ideocli.render.plain import TREE_LABELS, facts, heading_line, key_text_line
+from ideocli.render.plain import TREE_LABELS, dating, facts, heading_line, key_text_line
 from ideocli.store import BuildReport
 
 if TYPE_CHECKING:
@@ -124,7 +124,9 @@ def sections(out: Output, items: Sequence[tuple[Article, str, str]]) -> None:
 def definitions(out: Output, items: Sequence[tuple[Article, Sequence[Article]]]) -> None:
     con = console(out)
     for article, see_also in items:
-        con.print(Text.assemble((article.title, "ideo.title"), (f" ({article.kind})", "ideo.meta")))
+        when = dating(article)
+        kind = f"{article.kind}, {when}" if when else article.kind
+        con.print(Text.assemble((article.title, "ideo.title"), (f" ({kind})", "ideo.meta")))
         con.print(Text(article.definition))
         if see_also:
             con.print(Text.assemble(("See also: ", "ideo.label"), (", ".join(o.title for o in see_also), "ideo.ref")))
