@@ -139,12 +139,17 @@ WORD_RE = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*")
 
 
 def person_card(slug: str, draft: Draft, mentioned_by: list[str], titles: Mapping[str, str]) -> Article:
+    """Return the card of a person named only in other entries' key figures or key-text authors."""
     listed = list(dict.fromkeys(draft.listed_by))
     if listed:
-        summary = f"{draft.name} is named as a key figure in {plural(len(listed), 'entry', 'entries')} of this corpus."
+        role = f"named as a key figure in {plural(len(listed), 'entry', 'entries')}"
     else:
-        summary = f"{draft.name} is named as the author of {plural(len(draft.texts), 'key text', 'key texts')} in this corpus."
-    summary += " This card is built from those entries; ideo has no entry of its own for this person yet."
+        role = f"named as the author of {plural(len(draft.texts), 'key text', 'key texts')}"
+    summary = (
+        f"{draft.name} is {role} of this corpus. This card is built from those entries; "
+        "ideo has no entry of its own for this person yet."
+    )
+    count = plural(len(listed) or len(draft.texts), "entry", "entries")
     body = []
     if listed:
         body.append("Named as a key figure in " + link_list(listed, titles) + ".")
@@ -158,7 +163,7 @@ def person_card(slug: str, draft: Draft, mentioned_by: list[str], titles: Mappin
         kind="person",
         title=draft.name,
         summary=summary,
-        definition=f"{draft.name}: named in {plural(len(listed) or len(draft.texts), 'entry', 'entries')} of the corpus (a card, not a full entry).",
+        definition=f"{draft.name}: named in {count} of the corpus (a card, not a full entry).",
         body="\n\n".join(body),
         key_texts=tuple(draft.texts),
         related=tuple(listed + others),
@@ -169,6 +174,7 @@ def person_card(slug: str, draft: Draft, mentioned_by: list[str], titles: Mappin
 def text_card(
     slug: str, draft: Draft, aliases: Sequence[str], person_slugs: Mapping[str, str], titles: Mapping[str, str]
 ) -> Article:
+    """Return the card of a key text: author, year, the entries that list it, the authors' entries."""
     listed = list(dict.fromkeys(draft.listed_by))
     writers = [person_slugs[key] for key in map(normalize_name, authors(KeyText(draft.name, draft.author, 0)))
                if key in person_slugs]  # fmt: skip

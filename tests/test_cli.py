@@ -111,10 +111,17 @@ def test_unknown_entry_never_substitutes() -> None:
     assert result.exit_code == 1 and result.stdout == ""
 
 
-def test_search_without_results_exits_1_with_did_you_mean() -> None:
+def test_misspelled_search_is_corrected_and_says_so() -> None:
     result = run("search", "gamaism")
+    assert result.exit_code == 0
+    assert 'nothing matched "gamaism"; showing results for "gammaism"' in result.stderr
+    assert result.stdout.startswith("Gammaism (ideology, gammaism)")
+
+
+def test_search_without_results_exits_1_with_did_you_mean() -> None:
+    result = run("search", "gammaizzm OR qqqxxz")
     assert result.exit_code == 1
-    assert 'no results for "gamaism"' in result.stderr
+    assert 'no results for "gammaizzm OR qqqxxz"' in result.stderr
     assert "did you mean: Gammaism" in result.stderr
 
 
@@ -175,7 +182,9 @@ def test_markup_and_control_characters_are_printed_literally(corpus: Path) -> No
 def test_index_command_reports_counts() -> None:
     result = run("index")
     assert result.exit_code == 0
-    assert re.match(r"indexed 7 entries \(4 ideologies, 3 terms\) in \d+\.\d\d s into ", result.stdout)
+    assert re.match(
+        r"indexed 7 entries \(4 ideologies, 3 terms, 0 people\) and 3 cards in \d+\.\d\d s into ", result.stdout
+    )
     document = json.loads(run("index", "--format", "json").stdout)
     assert document["entries"] == 7 and document["terms"] == 3
 

@@ -171,7 +171,7 @@ def test_own_name_ranks_first_whatever_the_kind(paths: Paths) -> None:
 
 def test_search_total_counts_every_match(paths: Paths) -> None:
     result = open_library(paths).search("assembly", limit=2)
-    assert len(result.hits) == 2 and result.total == 7
+    assert len(result.hits) == 2 and result.total == 9  # 7 entries and 2 text cards
 
 
 def test_snippets_mark_matches(paths: Paths) -> None:
@@ -208,4 +208,4 @@ def test_plain_words_are_all_required_unless_that_finds_nothing(paths: Paths) ->
     both = {h.slug for h in library.search("rolling reform", limit=10).hits}
     assert both == {"alphaism", "gammaism", "rolling-reform", "permanent-revolution"}  # every one has both words
     fallback = library.search("assembly zzyzx", limit=10)
-    assert fallback.total == 7  # no entry has both, so any word may match
+    assert fallback.total == 9  # no entry has both, so any word may match

@@ -184,7 +184,8 @@ def index_report(out: Output, report: BuildReport) -> None:
     console(out).print(
         Text(
             f"indexed {report.entries} entries ({report.ideologies} ideologies, {report.terms} terms, "
-            f"{report.people} people) and {report.cards} cards in {report.seconds:.2f} s into {os.path.dirname(report.generation)}"
+            f"{report.people} people) and {report.cards} cards in {report.seconds:.2f} s "
+            f"into {os.path.dirname(report.generation)}"
         )
     )
 
