@@ -100,6 +100,10 @@ def listing(out: Output, articles: Sequence[Article], long: bool) -> None:
     rows = []
     for article in articles:
         row = {"slug": article.slug, "kind": article.kind, "title": article.title, "family": list(article.family)}
+        if article.subject:
+            row |= {"subject": article.subject, "date": article.date, "founded": article.founded}
+        if article.card:
+            row["card"] = True
         if long:
             row["summary"] = article.summary
         rows.append(row)
