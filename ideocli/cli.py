@@ -314,7 +314,7 @@ def index_(state: State, fmt: str, color: str) -> None:
     \b
     Examples:
       ideo index
-      IDEO_INDEX=/tmp/ideo-index ideo index --format json
+      IDEO_INDEX=~/ideo-index ideo index --format json
     """
     library = state.library(force=True)
     output, render = output_for(fmt, color)
@@ -329,7 +329,7 @@ def paths(state: State) -> None:
     \b
     Examples:
       ideo paths
-      IDEO_INDEX=/tmp/ideo ideo paths
+      IDEO_INDEX=~/ideo-index ideo paths
     """
     click.echo(f"corpus\t{state.paths.corpus}\t({state.paths.corpus_source})")
     click.echo(f"index\t{state.paths.index}\t({state.paths.index_source})")

@@ -2,6 +2,7 @@
 
 Layout of an index directory:
 
+    IDEO-INDEX       marker: ideo deletes or replaces files only in a directory that holds it
     CURRENT          JSON pointer to the live generation and the corpus fingerprint it reflects
     REBUILD.lock     taken by the one process that rebuilds; readers never lock
     gen-<id>/        lookup.json (names and titles), entries/<slug>.json (one entry, body included),
@@ -10,12 +11,18 @@ Layout of an index directory:
 A rebuild writes `gen-<id>.tmp/`, renames it, then swaps CURRENT with os.replace, so a crash or
 Ctrl-C mid-build leaves the previous generation in use. Old generations are deleted a minute
 after they were superseded, so a reader that just opened one can finish.
+
+Whoosh reads its table of contents with pickle, so whoever can write the index directory can
+run code as the user: ideo creates it private (0700) and refuses one that another user owns
+or that others may write, as ssh does with keys.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -29,6 +36,13 @@ from ideocli.layout import VOCABULARY_FILE, entry_paths
 FORMAT = 6  # bump whenever the schema, analyzers or catalog layout change
 POINTER = "CURRENT"
 LOCK = "REBUILD.lock"
+MARKER = "IDEO-INDEX"
+MARKER_TEXT = (
+    "This directory is an ideo search index: a cache that ideo rebuilds when the corpus changes.\n"
+    "ideo deletes or replaces files only in a directory that holds this file.\n"
+)
+GENERATION_RE = re.compile(r"gen-[0-9a-f]{12}")
+POINTER_TMP_RE = re.compile(r"CURRENT\.\d+\.\d+\.tmp")
 GRACE_SECONDS = 60
 LOCK_WAIT_SECONDS = 120
 
@@ -106,6 +120,8 @@ def read_pointer(index_dir: StrPath) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("generation"), str):
         return None
+    if not GENERATION_RE.fullmatch(data["generation"]):  # one of ours, inside the index directory
+        return None
     return data
 
 
@@ -125,7 +141,10 @@ def fresh_generation(corpus: StrPath, index_dir: StrPath) -> Generation | None:
     if pointer is None:
         return None
     generation = Generation(os.path.join(index_dir, pointer["generation"]))
-    if not os.path.isfile(generation.lookup):
+    try:
+        if not stat.S_ISDIR(os.lstat(generation.path).st_mode) or not os.path.isfile(generation.lookup):
+            return None
+    except OSError:
         return None
     fingerprint = stat_fingerprint(corpus)
     if pointer.get("fingerprint") == fingerprint:
@@ -138,6 +157,55 @@ def fresh_generation(corpus: StrPath, index_dir: StrPath) -> Generation | None:
             pass
         return generation
     return None
+
+
+def check_index_dir(index_dir: StrPath) -> bool:
+    """Return True when `index_dir` is an ideo index ideo may use, False when it is missing or empty.
+
+    Raises IndexProblem for a directory ideo must not touch: not a directory, not empty but
+    without the IDEO-INDEX marker, owned by another user, or writable by others.
+    """
+    try:
+        info = os.stat(index_dir)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise IndexProblem(f"cannot use the index directory {index_dir}: {exc.strerror or exc}") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise IndexProblem(f"the index directory {index_dir} is not a directory")
+    if hasattr(os, "geteuid"):  # POSIX: the checks ssh makes of ~/.ssh
+        if info.st_uid != os.geteuid():
+            raise IndexProblem(f"refusing the index directory {index_dir}: it belongs to another user")
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise IndexProblem(
+                f"refusing the index directory {index_dir}: other users may write to it (chmod 700 fixes that)"
+            )
+    if os.path.isfile(os.path.join(index_dir, MARKER)):
+        return True
+    try:
+        empty = not os.listdir(index_dir)
+    except OSError as exc:
+        raise IndexProblem(f"cannot use the index directory {index_dir}: {exc.strerror or exc}") from None
+    if empty:
+        return False
+    raise IndexProblem(
+        f"refusing the index directory {index_dir}: it is not empty and has no {MARKER} file, "
+        "so ideo did not make it; choose a new or empty directory"
+    )
+
+
+def claim_index_dir(index_dir: StrPath) -> None:
+    """Create the index directory, private, or adopt an empty one, and mark it as ideo's.
+
+    Raises OSError when it cannot be written and IndexProblem when it is still not safe to use.
+    """
+    os.makedirs(index_dir, mode=0o700, exist_ok=True)
+    try:
+        with open(os.path.join(index_dir, MARKER), "x", encoding="utf-8") as handle:
+            handle.write(MARKER_TEXT)
+    except FileExistsError:  # another ideo process marked it first
+        pass
+    check_index_dir(index_dir)  # it may have appeared, someone else's, after we looked
 
 
 @contextmanager
@@ -178,18 +246,20 @@ def ensure_generation(
     """Return a generation that reflects the corpus, building one first when needed.
 
     Raises CorpusProblem when the corpus cannot be read and IndexProblem when the index
-    directory cannot be written.
+    directory cannot be written or is not one ideo may use (see check_index_dir).
     """
-    if not force:
-        generation = fresh_generation(corpus, index_dir)
-        if generation is not None:
-            return generation, None
     if not os.path.isdir(corpus):
         from ideocli.errors import CorpusProblem
 
         raise CorpusProblem(f"corpus directory not found: {corpus}")
+    marked = check_index_dir(index_dir)
+    if marked and not force:
+        generation = fresh_generation(corpus, index_dir)
+        if generation is not None:
+            return generation, None
     try:
-        os.makedirs(index_dir, exist_ok=True)
+        if not marked:
+            claim_index_dir(index_dir)
         with rebuild_lock(index_dir):
             if not force:  # another process may have rebuilt while we waited for the lock
                 generation = fresh_generation(corpus, index_dir)
@@ -266,10 +336,12 @@ def collect_garbage(index_dir: StrPath, keep: str) -> None:
     """Delete abandoned builds and generations superseded more than GRACE_SECONDS ago."""
     now = time.time()
     for entry in os.scandir(index_dir):
-        if entry.name.startswith(f"{POINTER}.") and entry.name.endswith(".tmp"):
+        if POINTER_TMP_RE.fullmatch(entry.name):
             os.unlink(entry.path)
-        elif entry.name.startswith("gen-") and entry.name != keep and entry.is_dir():
-            if entry.name.endswith(".tmp") or now - entry.stat().st_mtime > GRACE_SECONDS:
+        elif entry.name != keep and GENERATION_RE.fullmatch(entry.name.removesuffix(".tmp")):
+            if entry.is_dir(follow_symlinks=False) and (
+                entry.name.endswith(".tmp") or now - entry.stat(follow_symlinks=False).st_mtime > GRACE_SECONDS
+            ):
                 remove_tree(entry.path)
 
 

@@ -1,0 +1,119 @@
+"""Issue 12: what ideo may touch, whom it trusts, and how it fails. One section per numbered case."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from conftest import run
+
+from ideocli.library import open_library
+from ideocli.paths import Paths
+
+README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def paths_for(corpus: Path, index: Path) -> Paths:
+    return Paths(str(corpus), str(index), "flag", "flag")
+
+
+# --- 1. only what ideo provably created ---------------------------------------------------
+
+
+def test_a_foreign_directory_is_refused_and_left_alone(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    (home / "CURRENT").write_text("my own notes")
+    old = home / "gen-0123456789ab"  # looks like a generation, but ideo did not make it
+    old.mkdir()
+    (old / "thesis.tex").write_text("years of work")
+    os.utime(old, (0, 0))
+    for args in (["show", "alphaism"], ["index"]):
+        result = run("--index-dir", str(home), *args)
+        assert result.exit_code == 3, result.stderr
+        assert result.stdout == ""
+        assert result.stderr.startswith(
+            f"ideo: refusing the index directory {home}: it is not empty and has no IDEO-INDEX"
+        )
+        assert result.stderr.count("\n") == 1
+    assert (home / "CURRENT").read_text() == "my own notes"
+    assert (old / "thesis.tex").read_text() == "years of work"
+    assert sorted(p.name for p in home.iterdir()) == ["CURRENT", "gen-0123456789ab"]
+
+
+def test_a_new_index_dir_is_marked_and_an_empty_one_adopted(tmp_path: Path) -> None:
+    fresh = tmp_path / "cache" / "ideo-index"
+    assert run("--index-dir", str(fresh), "show", "alphaism", "--summary").exit_code == 0
+    assert (fresh / "IDEO-INDEX").read_text().startswith("This directory is an ideo search index")
+    empty = tmp_path / "empty"
+    empty.mkdir(mode=0o700)
+    assert run("--index-dir", str(empty), "show", "alphaism", "--summary").exit_code == 0
+    assert (empty / "IDEO-INDEX").is_file() and (empty / "CURRENT").is_file()
+
+
+# --- 2. trust --------------------------------------------------------------------------------
+
+
+def test_index_dirs_are_created_private(tmp_path: Path) -> None:
+    index = tmp_path / "made-by-ideo"
+    assert run("--index-dir", str(index), "index").exit_code == 0
+    assert stat.S_IMODE(index.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("mode", [0o770, 0o707, 0o1777], ids=oct)
+def test_an_index_dir_others_may_write_is_refused(tmp_path: Path, mode: int) -> None:
+    index = tmp_path / "index"
+    assert run("--index-dir", str(index), "index").exit_code == 0
+    index.chmod(mode)
+    result = run("--index-dir", str(index), "show", "alphaism")
+    assert result.exit_code == 3
+    assert (
+        result.stderr
+        == f"ideo: refusing the index directory {index}: other users may write to it (chmod 700 fixes that)\n"
+    )
+
+
+def test_an_index_dir_of_another_user_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = tmp_path / "index"
+    assert run("--index-dir", str(index), "index").exit_code == 0
+    monkeypatch.setattr(os, "geteuid", lambda: os.stat(index).st_uid + 1)
+    result = run("--index-dir", str(index), "show", "alphaism")
+    assert result.exit_code == 3
+    assert result.stderr == f"ideo: refusing the index directory {index}: it belongs to another user\n"
+
+
+@pytest.mark.parametrize("where", ["parent", "absolute", "through-a-generation", "inside-not-a-generation"])
+def test_current_must_name_one_of_our_generations(corpus: Path, tmp_path: Path, where: str) -> None:
+    index = tmp_path / "index"
+    paths = paths_for(corpus, index)
+    live = Path(open_library(paths).generation.path)
+    planted = index / "planted" if where == "inside-not-a-generation" else tmp_path / "planted"
+    shutil.copytree(live, planted)
+    lookup = json.loads((planted / "lookup.json").read_text())
+    lookup["titles"]["alphaism"] = "Planted"
+    (planted / "lookup.json").write_text(json.dumps(lookup))
+    name = {
+        "parent": "../planted",
+        "absolute": str(planted),
+        "through-a-generation": f"{live.name}/../../planted",
+        "inside-not-a-generation": "planted",
+    }[where]
+    pointer = json.loads((index / "CURRENT").read_text())
+    (index / "CURRENT").write_text(json.dumps({**pointer, "generation": name}))
+    library = open_library(paths)
+    assert library.build_report is not None  # not one of ours: rebuilt, never read
+    assert Path(library.generation.path).parent == index
+    assert library.titles()["alphaism"] == "Alphaism"
+
+
+def test_no_shared_tmp_paths_in_help_or_readme() -> None:
+    from ideocli.cli import cli
+
+    assert "/tmp" not in README
+    assert "/tmp" not in run("--help").stdout
+    for name in cli.commands:
+        assert "/tmp" not in run(name, "--help").stdout, name
