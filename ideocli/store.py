@@ -9,8 +9,9 @@ Layout of an index directory:
                      catalog.json (all entries, no bodies), problems.json, whoosh/ (the index)
 
 A rebuild writes `gen-<id>.tmp/`, renames it, then swaps CURRENT with os.replace, so a crash or
-Ctrl-C mid-build leaves the previous generation in use. Old generations are deleted a minute
-after they were superseded, so a reader that just opened one can finish.
+Ctrl-C mid-build leaves the previous generation in use; the next process to take the lock deletes
+what a killed build left. Old generations are deleted a minute after they were superseded, so a
+reader that just opened one can finish.
 
 Whoosh reads its table of contents with pickle, so whoever can write the index directory can
 run code as the user: ideo creates it private (0700) and refuses one that another user owns
@@ -210,7 +211,10 @@ def claim_index_dir(index_dir: StrPath) -> None:
 
 @contextmanager
 def rebuild_lock(index_dir: StrPath, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
-    """Hold the rebuild lock (released by the kernel if the process dies); raises IndexProblem on timeout."""
+    """Hold the rebuild lock (the kernel releases it if the process dies) and clear what killed builds left.
+
+    Raises IndexProblem on timeout.
+    """
     handle = open(os.path.join(index_dir, LOCK), "a+b")
     try:
         deadline = time.monotonic() + wait
@@ -218,6 +222,7 @@ def rebuild_lock(index_dir: StrPath, wait: float = LOCK_WAIT_SECONDS) -> Iterato
             if time.monotonic() > deadline:
                 raise IndexProblem(f"another ideo process has been rebuilding {index_dir} for over {wait:.0f} s")
             time.sleep(0.05)
+        remove_leftovers(index_dir)
         yield
     finally:
         handle.close()  # closing the file releases the lock
@@ -332,16 +337,22 @@ def name_index(articles: list[Any]) -> dict[str, list[str]]:
     return names
 
 
+def remove_leftovers(index_dir: StrPath) -> None:
+    """Delete what killed builds left behind; only safe under the rebuild lock, when no build runs."""
+    for entry in os.scandir(index_dir):
+        if POINTER_TMP_RE.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+            os.unlink(entry.path)
+        elif entry.name.endswith(".tmp") and GENERATION_RE.fullmatch(entry.name.removesuffix(".tmp")):
+            if entry.is_dir(follow_symlinks=False):
+                remove_tree(entry.path)
+
+
 def collect_garbage(index_dir: StrPath, keep: str) -> None:
-    """Delete abandoned builds and generations superseded more than GRACE_SECONDS ago."""
+    """Delete generations superseded more than GRACE_SECONDS ago (a reader may still use a newer one)."""
     now = time.time()
     for entry in os.scandir(index_dir):
-        if POINTER_TMP_RE.fullmatch(entry.name):
-            os.unlink(entry.path)
-        elif entry.name != keep and GENERATION_RE.fullmatch(entry.name.removesuffix(".tmp")):
-            if entry.is_dir(follow_symlinks=False) and (
-                entry.name.endswith(".tmp") or now - entry.stat(follow_symlinks=False).st_mtime > GRACE_SECONDS
-            ):
+        if entry.name != keep and GENERATION_RE.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
+            if now - entry.stat(follow_symlinks=False).st_mtime > GRACE_SECONDS:
                 remove_tree(entry.path)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import run
 
+from ideocli import store
 from ideocli.library import open_library
 from ideocli.paths import Paths
 
@@ -117,3 +118,29 @@ def test_no_shared_tmp_paths_in_help_or_readme() -> None:
     assert "/tmp" not in run("--help").stdout
     for name in cli.commands:
         assert "/tmp" not in run(name, "--help").stdout, name
+
+
+# --- 10. leftovers of a killed build ------------------------------------------------------
+
+
+def test_the_next_process_to_take_the_lock_clears_a_killed_builds_leftovers(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "index"
+    paths = paths_for(corpus, index)
+    open_library(paths)
+    leftover = index / "gen-0123456789ab.tmp"
+    (leftover / "whoosh").mkdir(parents=True)
+    pointer_tmp = index / "CURRENT.4242.123456789.tmp"
+    pointer_tmp.write_text("{")
+    # Stale when first checked, fresh under the lock: another process rebuilt while this one waited.
+    real, checks = store.fresh_generation, []
+
+    def stale_once(*args: object) -> object:
+        checks.append(args)
+        return None if len(checks) == 1 else real(*args)
+
+    monkeypatch.setattr(store, "fresh_generation", stale_once)
+    library = open_library(paths)
+    assert library.build_report is None and len(checks) == 2  # took the lock, did not rebuild
+    assert not leftover.exists() and not pointer_tmp.exists()
