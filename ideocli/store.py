@@ -90,13 +90,15 @@ def source_files(corpus: StrPath) -> list[str]:
 
 
 def stat_fingerprint(corpus: StrPath) -> str:
-    """Return a cheap fingerprint of the corpus: paths, sizes and mtimes, no reading.
+    """Return a cheap fingerprint of the corpus: where it is, and its paths, sizes and mtimes, no reading.
 
     CRC-32 is enough here: a collision can only skip a rebuild when the content fingerprint
     is not consulted, and zlib loads far faster than hashlib on the start-up path.
     """
     files = source_files(corpus)
-    listing = "".join(f"{path}|{(info := os.stat(path)).st_size}|{info.st_mtime_ns}\n" for path in files)
+    # The corpus's own path counts, so that one corpus's index (even an empty one's) is never fresh for another.
+    listing = os.path.realpath(corpus) + "\n"
+    listing += "".join(f"{path}|{(info := os.stat(path)).st_size}|{info.st_mtime_ns}\n" for path in files)
     return f"{FORMAT}-{__version__}-{len(files)}-{zlib.crc32(listing.encode()):08x}"
 
 
@@ -104,7 +106,7 @@ def content_fingerprint(corpus: StrPath) -> str:
     """Return a fingerprint of the corpus contents, so that a mere `touch` needs no rebuild."""
     import hashlib
 
-    digest = hashlib.blake2b(f"{FORMAT}|{__version__}".encode(), digest_size=16)
+    digest = hashlib.blake2b(f"{FORMAT}|{__version__}|{os.path.realpath(corpus)}".encode(), digest_size=16)
     for path in source_files(corpus):
         digest.update(f"{os.path.relpath(path, corpus)}\n".encode())
         with open(path, "rb") as handle:

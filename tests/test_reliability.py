@@ -144,3 +144,37 @@ def test_the_next_process_to_take_the_lock_clears_a_killed_builds_leftovers(
     library = open_library(paths)
     assert library.build_report is None and len(checks) == 2  # took the lock, did not rebuild
     assert not leftover.exists() and not pointer_tmp.exists()
+
+
+# --- 9. fingerprints and empty locations --------------------------------------------------
+
+
+def test_an_empty_corpus_index_is_not_fresh_for_another_corpus(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    for name in ("empty", "other-empty"):
+        (tmp_path / name).mkdir()
+        assert open_library(paths_for(tmp_path / name, index)).build_report is not None
+    result = run("--corpus", str(tmp_path / "missing"), "--index-dir", str(index), "show", "alphaism")
+    assert result.exit_code == 3
+    assert result.stderr == f"ideo: corpus directory not found: {tmp_path / 'missing'}\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "variable", "name"),
+    [
+        (["--corpus", ""], None, "--corpus"),
+        (["--index-dir", ""], None, "--index-dir"),
+        ([], "IDEO_CORPUS", "IDEO_CORPUS"),
+        ([], "IDEO_INDEX", "IDEO_INDEX"),
+    ],
+)
+def test_an_empty_location_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], variable: str | None, name: str
+) -> None:
+    if variable:
+        monkeypatch.setenv(variable, "")
+    for command in (["show", "alphaism"], ["paths"], ["--version"]):
+        result = run(*args, *command)
+        assert result.exit_code == 2, (command, result.stderr)
+        assert result.stderr == f"ideo: {name} is empty; give a directory, or leave it out for the default\n"
+        assert result.stdout == ""
