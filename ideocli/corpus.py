@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ideocli.articles import RELATIONS, Article, KeyText, link_targets, normalize_name, split_sections, strip_controls
-from ideocli.layout import VOCABULARY_FILE, entry_paths
+from ideocli.layout import VOCABULARY_FILE, entry_paths, read_source_text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -84,7 +84,7 @@ def load_vocabulary(root: Path) -> tuple[Vocabulary, list[Problem]]:
 
     path = root / VOCABULARY_FILE
     try:
-        data = load_yaml(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(read_source_text(str(path))) or {}
     except FileNotFoundError:
         return Vocabulary(frozenset(), frozenset()), [Problem(VOCABULARY_FILE, 1, "missing: the family vocabulary")]
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -219,7 +219,7 @@ def load_corpus(root: str | Path) -> LoadedCorpus:
             problems.append(Problem(display, 1, f"duplicate slug {slug!r}: also {seen[slug]}"))
             continue
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_source_text(str(path))
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(display, 1, f"unreadable: {one_line_error(exc)}"))
             continue

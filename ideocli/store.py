@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 
 from ideocli import __version__
 from ideocli.errors import IndexProblem
-from ideocli.layout import VOCABULARY_FILE, entry_paths
+from ideocli.layout import VOCABULARY_FILE, entry_paths, read_source
 
 FORMAT = 6  # bump whenever the schema, analyzers or catalog layout change
 POINTER = "CURRENT"
@@ -98,8 +98,17 @@ def stat_fingerprint(corpus: StrPath) -> str:
     files = source_files(corpus)
     # The corpus's own path counts, so that one corpus's index (even an empty one's) is never fresh for another.
     listing = os.path.realpath(corpus) + "\n"
-    listing += "".join(f"{path}|{(info := os.stat(path)).st_size}|{info.st_mtime_ns}\n" for path in files)
+    listing += "".join(map(file_state, files))
     return f"{FORMAT}-{__version__}-{len(files)}-{zlib.crc32(listing.encode()):08x}"
+
+
+def file_state(path: str) -> str:
+    """Return one line of the stat fingerprint: path, size and mtime (a dangling symlink counts too)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return f"{path}|missing\n"
+    return f"{path}|{info.st_size}|{info.st_mtime_ns}\n"
 
 
 def content_fingerprint(corpus: StrPath) -> str:
@@ -109,8 +118,10 @@ def content_fingerprint(corpus: StrPath) -> str:
     digest = hashlib.blake2b(f"{FORMAT}|{__version__}|{os.path.realpath(corpus)}".encode(), digest_size=16)
     for path in source_files(corpus):
         digest.update(f"{os.path.relpath(path, corpus)}\n".encode())
-        with open(path, "rb") as handle:
-            digest.update(handle.read())
+        try:
+            digest.update(read_source(path))
+        except OSError as exc:  # the build reports the file; here it only has to count as a change
+            digest.update(f"unreadable: {exc}".encode())
     return digest.hexdigest()
 
 

@@ -6,6 +6,8 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -178,3 +180,35 @@ def test_an_empty_location_is_a_usage_error(
         assert result.exit_code == 2, (command, result.stderr)
         assert result.stderr == f"ideo: {name} is empty; give a directory, or leave it out for the default\n"
         assert result.stdout == ""
+
+
+# --- 6. corpus files that are not regular files --------------------------------------------
+
+
+def ideo(*args: str, env: dict[str, str] | None = None, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    """Run ideo in its own process (for what CliRunner cannot show: hangs, signals, real streams)."""
+    return subprocess.run(
+        [sys.executable, "-m", "ideocli", *args], capture_output=True, text=True, timeout=timeout, env=env
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifos_devices_and_huge_files_are_problems_not_hangs(corpus: Path) -> None:
+    os.mkfifo(corpus / "terms" / "fifo.md")
+    (corpus / "terms" / "zero.md").symlink_to("/dev/zero")
+    (corpus / "terms" / "dangling.md").symlink_to(corpus / "nowhere.md")
+    (corpus / "terms" / "huge.md").write_text("---\ntitle: Huge\n---\n" + "word " * 250_000)
+    check = ideo("check")
+    assert check.returncode == 3, check.stderr
+    assert "Traceback" not in check.stderr
+    for line in (
+        "terms/fifo.md:1: unreadable: not a regular file but a FIFO",
+        "terms/zero.md:1: unreadable: not a regular file but a device",
+        "terms/huge.md:1: unreadable: too large: 1,250,020 bytes, at most 1,000,000",
+    ):
+        assert line in check.stdout.splitlines()
+    assert "terms/dangling.md:1: unreadable: " in check.stdout
+    show = ideo("show", "alphaism", "--summary")
+    assert show.returncode == 0, show.stderr
+    assert show.stdout.startswith("Alphaism is a fictional doctrine")
+    assert "ideo: warning: terms/fifo.md:1: unreadable: not a regular file but a FIFO (entry skipped)" in show.stderr
