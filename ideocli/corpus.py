@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ideocli.articles import RELATIONS, Article, KeyText, link_targets, normalize_name, split_sections, strip_controls
-from ideocli.layout import VOCABULARY_FILE, entry_paths, read_source_text
+from ideocli.layout import SLUG_RE, VOCABULARY_FILE, entry_paths, read_source_text
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 LIST_FIELDS = ("aliases", "family", "key_figures", *RELATIONS)
@@ -212,7 +211,7 @@ def load_corpus(root: str | Path) -> LoadedCorpus:
     for path, kind in corpus_files(root):
         display = str(path.relative_to(root))
         slug = path.stem
-        if not SLUG_RE.match(slug):
+        if not SLUG_RE.fullmatch(slug):
             problems.append(Problem(display, 1, f"bad slug {slug!r}: use lowercase ASCII words joined by hyphens"))
             continue
         if slug in seen:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterator
 
 KIND_DIRS = {"ideologies": "ideology", "terms": "term"}
 VOCABULARY_FILE = "vocabulary.yaml"
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # an entry's file name without .md; use fullmatch
 MAX_FILE_BYTES = 1_000_000  # an entry is a few thousand words; anything bigger is a mistake or an attack
 FILE_TYPES = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket"}
 

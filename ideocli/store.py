@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 
 from ideocli import __version__
 from ideocli.errors import IndexProblem
-from ideocli.layout import VOCABULARY_FILE, entry_paths, read_source
+from ideocli.layout import SLUG_RE, VOCABULARY_FILE, entry_paths, read_source
 
 FORMAT = 6  # bump whenever the schema, analyzers or catalog layout change
 POINTER = "CURRENT"
@@ -369,14 +369,44 @@ def collect_garbage(index_dir: StrPath, keep: str) -> None:
                 remove_tree(entry.path)
 
 
-def read_problems(generation: Generation) -> list[list[Any]]:
-    """Return the [path, line, message] of each file the build skipped (none if unreadable)."""
+def read_problems(generation: Generation) -> list[tuple[str, int, str]]:
+    """Return the (path, line, message) of each file the build skipped (none if unreadable)."""
     try:
         with open(os.path.join(generation.path, "problems.json"), encoding="utf-8") as handle:
             data = json.load(handle)
     except (OSError, ValueError):
         return []
-    return data if isinstance(data, list) else []
+    if not isinstance(data, list):
+        return []
+    return [
+        (item[0], item[1], item[2])
+        for item in data
+        if isinstance(item, list)
+        and len(item) == 3
+        and isinstance(item[0], str)
+        and type(item[1]) is int
+        and isinstance(item[2], str)
+    ]
+
+
+def read_lookup(generation: Generation) -> dict[str, Any]:
+    """Return lookup.json: `names` (normalized name -> slugs) and `titles` (slug -> title).
+
+    Raises OSError or ValueError when it is damaged: unreadable, the wrong shape, or a name
+    that leads to a slug without a title.
+    """
+    data = read_json(generation.lookup, "names")
+    names, titles = data["names"], data.get("titles")
+    if not isinstance(titles, dict) or not all(
+        isinstance(title, str) and SLUG_RE.fullmatch(slug) for slug, title in titles.items()
+    ):
+        raise ValueError("lookup.json: the title table is damaged")
+    if not isinstance(names, dict) or not all(
+        isinstance(slugs, list) and slugs and all(isinstance(slug, str) and slug in titles for slug in slugs)
+        for slugs in names.values()
+    ):
+        raise ValueError("lookup.json: the name table is damaged")
+    return data
 
 
 def remove_tree(path: StrPath) -> None:

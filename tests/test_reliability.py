@@ -212,3 +212,80 @@ def test_fifos_devices_and_huge_files_are_problems_not_hangs(corpus: Path) -> No
     assert show.returncode == 0, show.stderr
     assert show.stdout.startswith("Alphaism is a fictional doctrine")
     assert "ideo: warning: terms/fifo.md:1: unreadable: not a regular file but a FIFO (entry skipped)" in show.stderr
+
+
+# --- 5. index files that parse but are wrong ----------------------------------------------
+
+
+def edit_json(path: Path, change: object) -> None:
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps(change(data) if callable(change) else change))
+
+
+def ghost_name(lookup: dict) -> dict:
+    lookup["names"]["alphaism"] = ["ghost"]
+    lookup["titles"]["ghost"] = "Ghost"
+    return lookup
+
+
+def path_slug(lookup: dict) -> dict:
+    lookup["names"]["alphaism"] = ["../catalog"]
+    lookup["titles"]["../catalog"] = "Catalog"
+    return lookup
+
+
+DAMAGES = {
+    "entry body not text": ("entries/alphaism.json", {"body": 5}, ["show", "alphaism"]),
+    "entry of the wrong type": ("entries/alphaism.json", lambda d: {**d, "aliases": "Alphaist"}, ["show", "alphaism"]),
+    "entry not an object": ("entries/alphaism.json", [1, 2], ["define", "alphaism"]),
+    "entry of another entry": ("entries/alphaism.json", lambda d: {**d, "slug": "betaism"}, ["show", "alphaism"]),
+    "name table a list": ("lookup.json", lambda d: {**d, "names": [["alphaism"]]}, ["show", "alphaism"]),
+    "name table of numbers": ("lookup.json", lambda d: {**d, "names": {"alphaism": 7}}, ["show", "alphaism"]),
+    "title table a list": ("lookup.json", lambda d: {**d, "titles": ["Alphaism"]}, ["show", "alphaism"]),
+    "a name for a missing entry": ("lookup.json", ghost_name, ["show", "alphaism"]),
+    "a slug that is a path": ("lookup.json", path_slug, ["show", "alphaism"]),
+    "catalog entries not a list": ("catalog.json", lambda d: {**d, "articles": {}}, ["list"]),
+    "catalog entry without a slug": ("catalog.json", lambda d: {**d, "articles": [{}]}, ["related", "alphaism"]),
+    "catalog missing an entry": (
+        "catalog.json",
+        lambda d: {**d, "articles": d["articles"][1:]},
+        ["related", "alphaism"],
+    ),
+    "problems of the wrong shape": ("problems.json", [[1], "x", None], ["show", "alphaism"]),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_index_files_that_parse_but_are_wrong_are_rebuilt(corpus: Path, tmp_path: Path, damage: str) -> None:
+    file, change, command = DAMAGES[damage]
+    generation = Path(open_library(paths_for(corpus, tmp_path / "index")).generation.path)
+    edit_json(generation / file, change)
+    result = run(*command, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    document = json.loads(result.stdout)
+    slugs = [entry["slug"] for entry in document["entries"]] if "entries" in document else [document["tree"]["slug"]]
+    assert slugs[0] == "alphaism"
+    if "entries" in document and "title" in document["entries"][0]:
+        assert document["entries"][0]["title"] == "Alphaism"
+    if file != "problems.json":  # the skipped-file warnings are a courtesy: bad rows are dropped, not rebuilt
+        assert json.loads((tmp_path / "index" / "CURRENT").read_text())["generation"] != generation.name
+
+
+def test_an_index_still_damaged_after_one_rebuild_is_exit_3(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert run("index").exit_code == 0
+    builds = []
+    real = store.build_generation
+    monkeypatch.setattr(store, "build_generation", lambda *args: builds.append(args) or real(*args))
+
+    def damaged(generation: object) -> dict:
+        raise ValueError("lookup.json: the name table is damaged")
+
+    monkeypatch.setattr("ideocli.library.read_lookup", damaged)
+    result = run("show", "alphaism")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"ideo: the index in {tmp_path / 'index'} is damaged even after a rebuild: "
+        "lookup.json: the name table is damaged\n"
+    )
+    assert len(builds) == 1
