@@ -127,12 +127,19 @@ class Library:
         return self._read(lambda: self._resolve(name))
 
     def _resolve(self, name: str) -> Article:
+        typed = name.strip().lower()
+        if typed in self.titles():  # a slug always reaches its own entry, whoever else claims the name
+            return self._full(typed)
         slugs = self.names.get(normalize_name(name), [])
         if len(slugs) == 1:
             return self._full(slugs[0])
         if len(slugs) > 1:
             titles = tuple(f"{self.titles()[s]} ({s})" for s in slugs)
-            raise NotFound(f'"{name}" names more than one entry; use a slug', hints=titles, hints_label="candidates")
+            raise NotFound(
+                f'"{name}" names more than one entry; give the slug of the one you mean',
+                hints=titles,
+                hints_label="candidates",
+            )
         raise NotFound(f'no entry "{name}"', hints=tuple(self.suggest(name)))
 
     def suggest(self, name: str, *, use_search: bool = True) -> list[str]:

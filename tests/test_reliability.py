@@ -289,3 +289,45 @@ def test_an_index_still_damaged_after_one_rebuild_is_exit_3(monkeypatch: pytest.
         "lookup.json: the name table is damaged\n"
     )
     assert len(builds) == 1
+
+
+# --- 7. names --------------------------------------------------------------------------------
+
+
+def set_aliases(corpus: Path, slug: str, aliases: str) -> None:
+    path = next(corpus.glob(f"*/{slug}.md"))
+    text = path.read_text()
+    start = text.index("aliases: [")
+    path.write_text(text[:start] + f"aliases: [{aliases}]" + text[text.index("\n", start) :])
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_a_slug_reaches_its_own_entry_even_when_another_claims_it(corpus: Path, shared: bool) -> None:
+    set_aliases(corpus, "gammaism", "Gammaist, alphaism, Rolling Reform")
+    if shared:
+        vocabulary = corpus / "vocabulary.yaml"
+        vocabulary.write_text(
+            vocabulary.read_text().replace("shared_names: []", "shared_names: [alphaism, rolling reform]")
+        )
+    for typed, slug in [("alphaism", "alphaism"), ("ALPHAISM", "alphaism"), ("rolling-reform", "rolling-reform")]:
+        for command in ("show", "define", "related"):
+            result = run(command, typed, "--format", "json")
+            assert result.exit_code == 0, (command, typed, result.stderr)
+            document = json.loads(result.stdout)
+            assert (document["tree"] if command == "related" else document["entries"][0])["slug"] == slug
+
+
+def test_a_shared_name_lists_candidates_that_can_be_typed(corpus: Path) -> None:
+    set_aliases(corpus, "alphaism", "Alphaist, common front")
+    set_aliases(corpus, "gammaism", "Gammaist, Common Front")
+    vocabulary = corpus / "vocabulary.yaml"
+    vocabulary.write_text(vocabulary.read_text().replace("shared_names: []", "shared_names: [common front]"))
+    assert run("check").exit_code == 0
+    result = run("show", "the common front")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        'ideo: "the common front" names more than one entry; give the slug of the one you mean\n'
+        "candidates: Alphaism (alphaism); Gammaism (gammaism)\n"
+    )
+    for slug in ("alphaism", "gammaism"):
+        assert run("show", slug, "--summary").exit_code == 0
