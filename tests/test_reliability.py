@@ -223,13 +223,13 @@ def edit_json(path: Path, change: object) -> None:
 
 
 def ghost_name(lookup: dict) -> dict:
-    lookup["names"]["alphaism"] = ["ghost"]
+    lookup["names"]["alpha doctrine"] = ["ghost"]
     lookup["titles"]["ghost"] = "Ghost"
     return lookup
 
 
 def path_slug(lookup: dict) -> dict:
-    lookup["names"]["alphaism"] = ["../catalog"]
+    lookup["names"]["alpha doctrine"] = ["../catalog"]
     lookup["titles"]["../catalog"] = "Catalog"
     return lookup
 
@@ -242,8 +242,8 @@ DAMAGES = {
     "name table a list": ("lookup.json", lambda d: {**d, "names": [["alphaism"]]}, ["show", "alphaism"]),
     "name table of numbers": ("lookup.json", lambda d: {**d, "names": {"alphaism": 7}}, ["show", "alphaism"]),
     "title table a list": ("lookup.json", lambda d: {**d, "titles": ["Alphaism"]}, ["show", "alphaism"]),
-    "a name for a missing entry": ("lookup.json", ghost_name, ["show", "alphaism"]),
-    "a slug that is a path": ("lookup.json", path_slug, ["show", "alphaism"]),
+    "a name for a missing entry": ("lookup.json", ghost_name, ["show", "Alpha doctrine"]),
+    "a slug that is a path": ("lookup.json", path_slug, ["show", "Alpha doctrine"]),
     "catalog entries not a list": ("catalog.json", lambda d: {**d, "articles": {}}, ["list"]),
     "catalog entry without a slug": ("catalog.json", lambda d: {**d, "articles": [{}]}, ["related", "alphaism"]),
     "catalog missing an entry": (
