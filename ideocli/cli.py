@@ -13,7 +13,8 @@ import click
 from ideocli import __version__
 from ideocli.errors import ExitCode, IdeoError, NotFound
 from ideocli.paths import Paths, resolve_paths
-from ideocli.render import COLORS, FORMATS
+from ideocli.render import COLORS, FORMATS, Section
+from ideocli.sanitize import clean_text, shorten
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 PROGRESS_DELAY_SECONDS = 0.5
@@ -43,11 +44,17 @@ def silence_stdout() -> None:
 
 
 def report_error(error: IdeoError) -> None:
-    from ideocli.articles import strip_controls
-
-    click.echo(f"ideo: {strip_controls(error.message)}", err=True)
+    say(f"ideo: {error.message}")
     if error.hints:
-        click.echo(f"{error.hints_label}: {strip_controls('; '.join(error.hints))}", err=True)
+        say(f"{error.hints_label}: {'; '.join(error.hints)}")
+
+
+def say(line: str) -> None:
+    """Write one clean line to stderr (a warning or an error); a stderr that fails is given up on."""
+    try:
+        click.echo(clean_text(line), err=True)
+    except OSError:
+        pass
 
 
 class DelayedProgress:
@@ -81,7 +88,7 @@ class State:
         progress = DelayedProgress() if is_terminal(sys.stderr) else None
         library = open_library(self.paths, on_progress=progress, force=force)
         for problem in library.problems:
-            click.echo(f"ideo: warning: {problem} (entry skipped)", err=True)
+            say(f"ideo: warning: {problem} (entry skipped)")
         return library
 
 
@@ -147,7 +154,7 @@ def cli(ctx: click.Context, corpus_dir: str | None, index_dir: str | None, show_
     paths = resolve_paths(corpus_flag=corpus_dir, index_flag=index_dir, env=os.environ)
     ctx.obj = State(paths)
     if show_version:
-        click.echo(f"ideo {__version__} ({count_entries(paths)} entries in {paths.corpus})")
+        click.echo(f"ideo {__version__} ({count_entries(paths)} entries in {clean_text(paths.corpus)})")
         ctx.exit()
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
@@ -175,7 +182,7 @@ def show(state: State, names: tuple[str, ...], summary: bool, section: str | Non
     if summary:
         render.summaries(output, articles)
     elif section:
-        render.sections(output, [(a, *library.section(a, section)) for a in articles])
+        render.sections(output, [Section(a, *library.section(a, section)) for a in articles])
     else:
         render.entries(output, articles, library.titles())
 
@@ -223,7 +230,7 @@ def search(state: State, query: str, limit: int, kind: str | None, family: str |
     library = state.library()
     result = library.search(query, limit=limit, kind=kind, family=family)
     if not result.hits:
-        raise NotFound(f'no results for "{query}"', hints=tuple(library.did_you_mean(query)))
+        raise NotFound(f'no results for "{shorten(query)}"', hints=tuple(library.did_you_mean(query)))
     output, render = output_for(fmt, color)
     render.hits(output, result)
 
@@ -298,9 +305,9 @@ def check(state: State, fmt: str, color: str) -> None:
     output, render = output_for(fmt, color)
     render.problems(output, problems, len(loaded.entries))
     if problems:
-        click.echo(f"ideo: {len(problems)} problems in {state.paths.corpus}", err=True)
+        say(f"ideo: {len(problems)} problems in {state.paths.corpus}")
         raise click.exceptions.Exit(int(ExitCode.DATA))
-    click.echo(f"ideo: {len(loaded.entries)} entries, no problems", err=True)
+    say(f"ideo: {len(loaded.entries)} entries, no problems")
 
 
 @cli.command("index")
@@ -331,8 +338,8 @@ def paths(state: State) -> None:
       ideo paths
       IDEO_INDEX=~/ideo-index ideo paths
     """
-    click.echo(f"corpus\t{state.paths.corpus}\t({state.paths.corpus_source})")
-    click.echo(f"index\t{state.paths.index}\t({state.paths.index_source})")
+    click.echo(f"corpus\t{clean_text(state.paths.corpus)}\t({state.paths.corpus_source})")
+    click.echo(f"index\t{clean_text(state.paths.index)}\t({state.paths.index_source})")
 
 
 def main() -> None:

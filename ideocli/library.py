@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from ideocli.articles import RELATIONS, Article, article_from_dict, normalize_name, split_sections
 from ideocli.errors import IndexProblem, NotFound
 from ideocli.paths import Paths
+from ideocli.sanitize import shorten
 from ideocli.store import BuildReport, Generation, Progress, ensure_generation, read_json, read_lookup, read_problems
 
 if TYPE_CHECKING:
@@ -136,11 +137,11 @@ class Library:
         if len(slugs) > 1:
             titles = tuple(f"{self.titles()[s]} ({s})" for s in slugs)
             raise NotFound(
-                f'"{name}" names more than one entry; give the slug of the one you mean',
+                f'"{shorten(name)}" names more than one entry; give the slug of the one you mean',
                 hints=titles,
                 hints_label="candidates",
             )
-        raise NotFound(f'no entry "{name}"', hints=tuple(self.suggest(name)))
+        raise NotFound(f'no entry "{shorten(name)}"', hints=tuple(self.suggest(name)))
 
     def suggest(self, name: str, *, use_search: bool = True) -> list[str]:
         """Return up to five entry titles close to `name`: close names first, then search hits."""
@@ -179,7 +180,7 @@ class Library:
             if heading and normalize_name(heading) == normalize_name(wanted):
                 return heading, text
         names = ", ".join(heading for heading, _ in sections if heading) or "none"
-        raise NotFound(f'{article.title} has no section "{wanted}" (sections: {names})')
+        raise NotFound(f'{article.title} has no section "{shorten(wanted)}" (sections: {names})')
 
     def listing(self, kind: str | None = None, family: str | None = None) -> list[Article]:
         """Return entries sorted by slug, filtered by kind and family."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from ideocli.articles import Article, normalize_name, replace_links
 from ideocli.errors import BadUsage, IdeoError
+from ideocli.sanitize import shorten
 
 # whoosh-reloaded imports `cached_property`, which pulls in asyncio (about 17 ms) and is
 # deprecated on 3.14; the stdlib decorator does the same job for Whoosh's use.
@@ -292,7 +293,7 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
         words = re.findall(r"\w+", text)
         parsed = query.Or([query.Term(field, word.lower()) for word in words for field in ("title", "body")])
     if parsed is query.NullQuery:
-        raise BadUsage(f'nothing to search for in {text!r}; try words, a "phrase" or prefix*')
+        raise BadUsage(f'nothing to search for in "{shorten(text)}"; try words, a "phrase" or prefix*')
     if is_plain(text):
         words = re.split(r"[\s-]+", text.strip())
         content = [word for word in words if word.lower() not in FUNCTION_WORDS]

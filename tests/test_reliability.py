@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -331,3 +332,61 @@ def test_a_shared_name_lists_candidates_that_can_be_typed(corpus: Path) -> None:
     )
     for slug in ("alphaism", "gammaism"):
         assert run("show", slug, "--summary").exit_code == 0
+
+
+# --- 8. terminal safety ----------------------------------------------------------------------
+
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def test_hostile_file_names_never_reach_the_terminal_raw(corpus: Path) -> None:
+    (corpus / "terms" / "evil\x1b]0;owned\x07\u202e\ngc.md").write_text("---\ntitle: [broken\n---\n")
+    check = run("check")
+    assert check.exit_code == 3
+    assert not UNSAFE.search(check.stdout + check.stderr)
+    assert check.stdout.splitlines()[0].startswith("terms/evil]0;owned gc.md:1: bad slug ")
+    assert len(check.stdout.splitlines()) == 1
+    for fmt in ("json", "rich"):
+        assert not UNSAFE.search(run("check", "--format", fmt).stdout)
+
+
+def test_hostile_names_and_text_in_an_entry_are_cleaned_everywhere(corpus: Path) -> None:
+    path = corpus / "terms" / "grand-council.md"
+    text = path.read_text()
+    text = text.replace("title: Grand council", 'title: "Grand \\u202ecouncil\\u2066"')
+    text = text.replace("aliases: [the council]", 'aliases: ["the\\ncouncil\\u200f"]')
+    hostile = "An \u202eoverride, an \u2067isolate\u2069 and \x1b[2Jclear.\n"
+    path.write_text(text + "\n" + hostile)
+    alphaism = corpus / "ideologies" / "alphaism.md"
+    alphaism.write_text(alphaism.read_text().replace("## Overview\n\n", "## Overview\n\n" + hostile + "\n"))
+    for args in (["show", "grand-council"], ["define", "grand council"], ["related", "grand-council"],
+                 ["search", "grand council"], ["list", "--long"], ["show", "alphaism", "--section", "overview"]):  # fmt: skip
+        for fmt in ("plain", "json", "rich"):
+            result = run(*args, "--format", fmt)
+            assert result.exit_code == 0, (args, fmt, result.stderr)
+            assert not UNSAFE.search(result.stdout), (args, fmt)
+            assert "Grand council" in result.stdout or "Alphaism" in result.stdout, (args, fmt)
+    section = run("show", "alphaism", "--section", "overview").stdout
+    assert section.startswith("An override, an isolate and [2Jclear.\n\nAlphaism holds")  # line breaks kept
+
+
+def test_user_input_in_messages_is_cleaned_and_cut_to_100_characters() -> None:
+    result = run("show", "x\x1b]0;owned\x07\u202ey\nz")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == 'ideo: no entry "x]0;ownedy z"'
+    long = run("show", "q" * 5000)
+    assert long.exit_code == 1
+    assert long.stderr.splitlines()[0] == f'ideo: no entry "{"q" * 99}…"'
+    for args in (["search", "zzyzx" * 90], ["show", "alphaism", "--section", "s" * 300], ["search", "(" * 400]):
+        result = run(*args)
+        assert result.exit_code in (1, 2)
+        assert len(result.stderr.splitlines()[0]) < 200, result.stderr
+
+
+def test_undecodable_arguments_do_not_crash_the_output(corpus: Path) -> None:
+    result = run("search", "assembly \udce9", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["query"] == "assembly \ufffd"
+    for args in (["search", os.fsdecode(b"assembly \xe9")], ["show", os.fsdecode(b"caf\xe9")]):
+        process = ideo(*args)
+        assert process.returncode in (0, 1) and "Traceback" not in process.stderr, process.stderr
