@@ -73,7 +73,13 @@ class Article:
 
 
 def is_text_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    if type(value) is not list:
+        return False
+    try:
+        "".join(value)  # the quickest test that every item is a str (this runs for every field of every entry)
+    except TypeError:
+        return False
+    return True
 
 
 def is_key_text(value: Any) -> bool:

@@ -12,8 +12,9 @@ spaces, so that a name can never start a line of its own.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
-from typing import Any, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
@@ -22,11 +23,12 @@ KEPT_ONE_LINE = {"\t": " ", **dict.fromkeys(LINE_BREAKS, " ")}
 KEPT_MULTI_LINE = {"\t": "\t", **dict.fromkeys(LINE_BREAKS, "\n")}  # "\r" goes: "\r\n" becomes "\n"
 MULTI_LINE_FIELDS = frozenset({"body", "text"})  # Article.body, Section.text
 QUOTE_CHARS = 100
+FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # per NamedTuple or dataclass type
 
 
 def clean_text(text: str, *, multiline: bool = False) -> str:
     """Return text without control, bidi-formatting or surrogate characters; see the module docstring."""
-    if UNSAFE_RE.search(text) is None:
+    if text.isprintable() or UNSAFE_RE.search(text) is None:  # isprintable(): a fast pass for most text
         return text
     kept = KEPT_MULTI_LINE if multiline else KEPT_ONE_LINE
 
@@ -41,33 +43,49 @@ def clean(value: T) -> T:
     """Return `value` with every string in it cleaned, through tuples, lists, dicts, NamedTuples and dataclasses.
 
     Fields named in MULTI_LINE_FIELDS keep their line breaks; everything else is one line.
+    Nothing is copied when nothing needs cleaning (the common case, and `ideo list` has hundreds).
     """
-    if isinstance(value, str):
-        return clean_text(value)  # type: ignore[return-value]
-    if isinstance(value, (list, tuple)):
-        fields = getattr(value, "_fields", None)  # a NamedTuple's
-        items = (
-            [clean_field(name, item) for name, item in zip(fields, value, strict=True)]
-            if fields
-            else list(map(clean, value))
-        )
-        if all(a is b for a, b in zip(items, value, strict=True)):
-            return value  # the common case: nothing to clean, nothing copied
-        return type(value)(*items) if fields else type(value)(items)  # type: ignore[return-value]
+    kind = type(value)
+    if kind is str:
+        return clean_text(value)  # type: ignore[arg-type, return-value]
+    if kind is list or kind is tuple:
+        try:
+            joined = "".join(value)  # type: ignore[arg-type]
+            if joined.isprintable() or UNSAFE_RE.search(joined) is None:
+                return value  # all strings, all clean
+        except TypeError:  # not all strings
+            pass
+        items = [clean(item) for item in value]  # type: ignore[attr-defined]
+        return value if all(map(operator.is_, items, value)) else kind(items)  # type: ignore[arg-type, call-arg]
     if isinstance(value, dict):
         return {clean(key): clean(item) for key, item in value.items()}  # type: ignore[return-value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changed = {}
-        for spec in dataclasses.fields(value):
-            item = getattr(value, spec.name)
-            if (cleaned := clean_field(spec.name, item)) is not item:
-                changed[spec.name] = cleaned
-        return dataclasses.replace(value, **changed) if changed else value  # type: ignore[return-value]
-    return value
-
-
-def clean_field(name: str, value: Any) -> Any:
-    return clean_text(value, multiline=True) if name in MULTI_LINE_FIELDS and isinstance(value, str) else clean(value)
+    names = FIELD_NAMES.get(kind)
+    if names is None:
+        if isinstance(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple
+            names = value._fields
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            names = tuple(spec.name for spec in dataclasses.fields(value))
+        else:
+            return value  # numbers, None, booleans
+        FIELD_NAMES[kind] = names
+    changed = {}
+    for name in names:
+        item = getattr(value, name)
+        if type(item) is str:
+            if item.isprintable():
+                continue
+            cleaned = clean_text(item, multiline=name in MULTI_LINE_FIELDS)
+        elif item is None or type(item) is int or type(item) is bool:
+            continue
+        else:
+            cleaned = clean(item)
+        if cleaned is not item:
+            changed[name] = cleaned
+    if not changed:
+        return value
+    if isinstance(value, tuple):
+        return value._replace(**changed)  # type: ignore[attr-defined, no-any-return]
+    return dataclasses.replace(value, **changed)  # type: ignore[type-var]
 
 
 def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
