@@ -2,44 +2,84 @@
 
 from __future__ import annotations
 
+import io
 import os
+import signal
 import sys
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
 
 import click
 
 from ideocli import __version__
-from ideocli.errors import ExitCode, IdeoError, NotFound
+from ideocli.errors import ExitCode, IdeoError, Interrupted, NotFound, OutputFailed, on_interrupt
 from ideocli.paths import Paths, resolve_paths
 from ideocli.render import COLORS, FORMATS, Section
-from ideocli.sanitize import clean_text, shorten
+from ideocli.sanitize import QUOTE_CHARS, clean_text, shorten
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 PROGRESS_DELAY_SECONDS = 0.5
 
 
 class IdeoGroup(click.Group):
-    """Turns every IdeoError into one message on stderr and its exit code."""
+    """The `ideo` group: however a run ends, `handle()` says so and picks the exit code, under CliRunner too."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        try:
+            code = int(super().main(*args, standalone_mode=False, **kwargs) or 0)
+        except BaseException as error:  # handle() re-raises what it does not know
+            code = handle(error)
+        if standalone_mode:
+            sys.exit(code)
+        return code
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except IdeoError as error:
-            report_error(error)
-            ctx.exit(int(error.exit_code))
-        except BrokenPipeError:
-            # Caught here, before Click turns it into a bare exit 1 (our "not found").
-            silence_stdout()
-            ctx.exit(int(ExitCode.BROKEN_PIPE))
+        except (IdeoError, OSError, Interrupted, KeyboardInterrupt) as error:
+            # Here, before Click turns a closed pipe into exit 1 (our "not found") and Ctrl-C into a blank line.
+            ctx.exit(handle(error))
 
 
-def silence_stdout() -> None:
-    """Point stdout at devnull, so the interpreter's final flush into a closed pipe stays quiet."""
+def handle(error: BaseException) -> int:
+    """Say how a run ended, on stderr and in a line or two at most, and return its exit code.
+
+    The one place that maps what ends a run to an exit code (see README.md). Re-raises `error`
+    when it is a bug, so that its traceback shows.
+    """
+    if isinstance(error, BrokenPipeError):
+        silence(sys.stdout)  # the reader went away: nothing to say, and nothing more to write
+        return ExitCode.BROKEN_PIPE
+    if isinstance(error, (Interrupted, KeyboardInterrupt, click.exceptions.Abort)):
+        say("ideo: interrupted")
+        return ExitCode.INTERRUPTED
+    if isinstance(error, IdeoError):
+        if isinstance(error, OutputFailed):
+            silence(sys.stdout)
+        report_error(error)
+        return error.exit_code
+    if isinstance(error, click.exceptions.Exit):
+        return error.exit_code
+    if isinstance(error, click.ClickException):
+        show_click_error(error)
+        return error.exit_code
+    if isinstance(error, SystemExit):
+        return error.code if isinstance(error.code, int) else 0 if error.code is None else 1
+    if isinstance(error, OSError):  # an input failure that nothing closer to it turned into an IdeoError
+        say(f"ideo: {error.strerror or error}" + (f": {error.filename}" if error.filename else ""))
+        return ExitCode.DATA
+    raise error
+
+
+def silence(stream: Any) -> None:
+    """Point a stream's file descriptor at devnull, so that flushing what is still buffered succeeds quietly."""
     try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):  # no real file descriptor (tests)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # no real file descriptor (tests), or none at all
         pass
 
 
@@ -49,12 +89,53 @@ def report_error(error: IdeoError) -> None:
         say(f"{error.hints_label}: {'; '.join(error.hints)}")
 
 
+def show_click_error(error: click.ClickException) -> None:
+    """Print a usage error as Click words it, cleaned, with quoted input cut short."""
+    text = io.StringIO()
+    error.show(file=text)
+    for line in text.getvalue().splitlines():
+        say(shorten(line, 2 * QUOTE_CHARS))
+
+
 def say(line: str) -> None:
-    """Write one clean line to stderr (a warning or an error); a stderr that fails is given up on."""
+    """Write one clean line to stderr (a warning or an error); a stderr that cannot be written is given up on."""
     try:
         click.echo(clean_text(line), err=True)
     except OSError:
-        pass
+        silence(sys.stderr)
+
+
+class StdoutGuard:
+    """sys.stdout as ideo writes to it: a failed write raises OutputFailed, a closed pipe BrokenPipeError.
+
+    With no stream it stands for a stdout that was closed before ideo started (`ideo show x >&-`).
+    """
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.guard(lambda stream: stream.write(text))
+
+    def flush(self) -> None:
+        if self.stream is not None:
+            self.guard(lambda stream: stream.flush())
+
+    def isatty(self) -> bool:
+        return self.stream is not None and self.stream.isatty()
+
+    def guard(self, action: Callable[[TextIO], Any]) -> Any:
+        if self.stream is None:
+            raise OutputFailed("cannot write the output: standard output is closed")
+        try:
+            return action(self.stream)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputFailed(f"cannot write the output: {exc.strerror or exc}") from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
 
 
 class DelayedProgress:
@@ -69,10 +150,29 @@ class DelayedProgress:
             from ideocli.render.richtext import ProgressBar
 
             self.bar = ProgressBar(total)
+            with ctrl_c_deferred():
+                self.bar.start()
         if self.bar is not None:
             self.bar.update(done)
-            if done >= total:
+
+    def close(self) -> None:
+        """Take the bar away and give the cursor back, however the build ended."""
+        if self.bar is not None:
+            with ctrl_c_deferred():
                 self.bar.close()
+
+
+@contextmanager
+def ctrl_c_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C back until the block is done: Rich cannot undo a half-set-up or half-restored terminal."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a held-back Ctrl-C arrives here
 
 
 class State:
@@ -86,7 +186,11 @@ class State:
         from ideocli.render import is_terminal
 
         progress = DelayedProgress() if is_terminal(sys.stderr) else None
-        library = open_library(self.paths, on_progress=progress, force=force)
+        try:
+            library = open_library(self.paths, on_progress=progress, force=force)
+        finally:
+            if progress is not None:
+                progress.close()
         for problem in library.problems:
             say(f"ideo: warning: {problem} (entry skipped)")
         return library
@@ -343,17 +447,30 @@ def paths(state: State) -> None:
 
 
 def main() -> None:
-    """Console-script entry point: Ctrl-C and a closed pipe end quietly with their exit codes."""
+    """Console-script entry point (after ideocli.__main__ has imported this module).
+
+    Every way a run can end goes through handle(): Ctrl-C, a closed, full or failing stdout,
+    and the final flush too.
+    """
+    signal.signal(signal.SIGINT, on_interrupt)
+    open_missing_standard_fds()
+    sys.stdout = StdoutGuard(sys.stdout)  # type: ignore[assignment]
     try:
         code = cli.main(standalone_mode=False)
         sys.stdout.flush()
-    except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("", err=True)
-        code = ExitCode.INTERRUPTED
-    except BrokenPipeError:
-        silence_stdout()
-        code = ExitCode.BROKEN_PIPE
-    except click.exceptions.ClickException as error:
-        error.show()
-        code = error.exit_code
+    except BaseException as error:  # handle() re-raises what it does not know
+        code = handle(error)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C on the way out must not become a traceback
     sys.exit(int(code or 0))
+
+
+def open_missing_standard_fds() -> None:
+    """Put devnull on any of the descriptors 0-2 that was closed, so that no file ideo opens becomes one."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            devnull = os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: this one
+            if devnull != fd:
+                os.dup2(devnull, fd)
+                os.close(devnull)

@@ -6,9 +6,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -390,3 +392,126 @@ def test_undecodable_arguments_do_not_crash_the_output(corpus: Path) -> None:
     for args in (["search", os.fsdecode(b"assembly \xe9")], ["show", os.fsdecode(b"caf\xe9")]):
         process = ideo(*args)
         assert process.returncode in (0, 1) and "Traceback" not in process.stderr, process.stderr
+
+
+# --- 3. output failures ---------------------------------------------------------------------
+
+
+def shell(command: str, **env: str) -> subprocess.CompletedProcess[str]:
+    ideo = f"{sys.executable} -m ideocli"
+    return subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command.replace("ideo ", f"{ideo} ")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env},
+    )
+
+
+@pytest.fixture
+def built() -> None:
+    assert run("index").exit_code == 0
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    ["show alphaism --format plain", "show alphaism --format json", "show alphaism --format rich",
+     "show alphaism --summary", "list --format rich", "--help", "paths"],
+)  # fmt: skip
+def test_a_full_disk_is_one_line_and_exit_74(built: None, args: str) -> None:
+    result = shell(f"ideo {args} > /dev/full")
+    assert (result.returncode, result.stderr) == (74, "ideo: cannot write the output: No space left on device\n")
+
+
+@pytest.mark.parametrize("fmt", ["plain", "json", "rich"])
+def test_a_closed_stdout_is_one_line_and_exit_74(built: None, fmt: str) -> None:
+    result = shell(f"ideo show alphaism --format {fmt} >&-")
+    assert (result.returncode, result.stderr) == (74, "ideo: cannot write the output: standard output is closed\n")
+    quiet = shell("ideo check --format plain >&-")  # nothing to write: nothing fails
+    assert quiet.returncode == 0, quiet.stderr
+
+
+@pytest.mark.parametrize("fmt", ["plain", "json", "rich"])
+def test_a_reader_that_went_away_is_exit_141_and_silent(built: None, fmt: str) -> None:
+    result = shell(f"ideo show alphaism betaism --format {fmt} | true")
+    assert (result.returncode, result.stderr) == (141, "")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_stderr_that_cannot_be_written_changes_nothing(corpus: Path, built: None) -> None:
+    (corpus / "terms" / "broken.md").write_text("---\ntitle: [oops\n---\n")  # a warning to write
+    for redirect in ("2>/dev/full", "2>&-"):
+        result = shell(f"ideo show alphaism --summary {redirect}")
+        assert result.returncode == 0
+        assert result.stdout.startswith("Alphaism is a fictional doctrine")
+    assert shell("ideo show nosuch 2>/dev/full").returncode == 1
+    assert shell("ideo show alphaism >&- 2>&-").returncode == 74
+
+
+# --- 4. interrupts ---------------------------------------------------------------------------
+
+INTERRUPT_DURING_IMPORT = """
+import builtins, os, signal, sys
+real_import = builtins.__import__
+def importing(name, *args, **kwargs):
+    if name == {module!r}:
+        builtins.__import__ = real_import
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_import(name, *args, **kwargs)
+builtins.__import__ = importing
+sys.argv = ["ideo", "show", "alphaism"]
+from ideocli.__main__ import main
+main()
+"""
+
+
+@pytest.mark.parametrize("module", ["click", "ideocli.library", "json"])
+def test_ctrl_c_at_any_moment_is_one_line_and_exit_130(built: None, module: str) -> None:
+    # A SIGINT while `module` is imported: Click itself (the entry point), the command's first
+    # step, the output step. Deterministic, unlike sending it after some milliseconds.
+    process = subprocess.run(
+        [sys.executable, "-c", INTERRUPT_DURING_IMPORT.format(module=module)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (process.returncode, process.stderr, process.stdout) == (130, "ideo: interrupted\n", "")
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+@pytest.mark.parametrize("delay", [0, 0.3])
+def test_ctrl_c_during_a_build_on_a_terminal_restores_it(tmp_path: Path, delay: float) -> None:
+    import select
+
+    master, terminal = os.openpty()
+    env = {**os.environ, "IDEO_CORPUS": str(Path(__file__).parents[1] / "corpus"), "TERM": "xterm-256color"}
+    env["IDEO_INDEX"] = str(tmp_path / "index")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ideocli", "index"], stdin=terminal, stdout=subprocess.PIPE, stderr=terminal, env=env
+    )
+    os.close(terminal)
+    seen, interrupted = b"", False
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        try:
+            chunk = os.read(master, 65536) if ready else b""
+        except OSError:  # EIO: the child closed the terminal
+            chunk = b""
+        if not chunk:
+            break
+        seen += chunk
+        if not interrupted and b"\x1b[?25l" in seen:  # the bar is up and the cursor hidden
+            time.sleep(delay)
+            process.send_signal(signal.SIGINT)
+            interrupted = True
+    process.wait(timeout=60)
+    os.close(master)
+    if not interrupted:
+        pytest.skip("the build finished before the progress bar appeared")
+    assert process.returncode == 130, seen[-3000:]
+    assert seen.rindex(b"\x1b[?25h") > seen.rindex(b"\x1b[?25l")  # the cursor is shown again
+    tail = seen[seen.rindex(b"\x1b[?25h") :]
+    assert tail.replace(b"\r", b"").endswith(b"ideo: interrupted\n")
+    assert b"Traceback" not in seen
+    assert not list((tmp_path / "index").glob("gen-*.tmp"))
