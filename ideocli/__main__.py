@@ -1,13 +1,10 @@
 """The `ideo` console script and `python -m ideocli`.
 
 Click and the rest take about 60 ms to import; a Ctrl-C meanwhile ends the run with one line
-and exit 130, as it does later (see ideocli.cli.main), never with a traceback.
+and exit 130, as it does later (see ideocli.cli.main), never with a traceback. Nothing is
+imported here before main() runs: until then, only Python's own start-up is unprotected.
 """
 
-from __future__ import annotations
-
-import os
-import signal
 import sys
 
 
@@ -16,6 +13,9 @@ def main() -> None:
     try:
         from ideocli.cli import main as run
     except KeyboardInterrupt:
+        import os
+        import signal
+
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             os.write(2, b"ideo: interrupted\n")
