@@ -56,8 +56,11 @@ class OutputFailed(IdeoError):
 
 
 class Interrupted(BaseException):
-    """Ctrl-C. A BaseException, as KeyboardInterrupt is, so no `except Exception` swallows it; unlike
-    KeyboardInterrupt, Click lets it pass untouched."""
+    """Ctrl-C, raised by on_interrupt.
+
+    A BaseException, as KeyboardInterrupt is, so that no `except Exception` swallows it; unlike
+    KeyboardInterrupt, Click lets it through untouched.
+    """
 
 
 def on_interrupt(signum: int, frame: object) -> None:

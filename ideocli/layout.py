@@ -1,4 +1,5 @@
-"""Which files make up a corpus; kept apart so the start-up path need not import the parser."""
+"""Which files make up a corpus, and how to read one safely; kept apart so the start-up path need not
+import the parser."""
 
 from __future__ import annotations
 
