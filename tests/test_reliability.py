@@ -515,3 +515,21 @@ def test_ctrl_c_during_a_build_on_a_terminal_restores_it(tmp_path: Path, delay: 
     assert tail.replace(b"\r", b"").endswith(b"ideo: interrupted\n")
     assert b"Traceback" not in seen
     assert not list((tmp_path / "index").glob("gen-*.tmp"))
+
+
+# --- found on the way ------------------------------------------------------------------------
+
+
+def test_a_dangling_symlink_is_a_skipped_entry_not_a_crash(corpus: Path) -> None:
+    (corpus / "terms" / "gone.md").symlink_to(corpus / "terms" / "nowhere.md")
+    result = run("show", "alphaism", "--summary")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("ideo: warning: terms/gone.md:1: unreadable: ")
+
+
+def test_a_file_name_ending_in_a_newline_is_not_a_slug(corpus: Path) -> None:
+    shutil.copy(corpus / "terms" / "grand-council.md", corpus / "terms" / "zeta\n.md")
+    result = run("check")
+    assert result.exit_code == 3
+    assert "bad slug 'zeta\\n'" in result.stdout
+    assert run("show", "zeta").exit_code == 1
