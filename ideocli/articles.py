@@ -8,7 +8,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any
 
 RELATIONS = ("derived_from", "related", "opposed_to", "terms", "ideologies")
@@ -88,10 +89,57 @@ class Article:
         return data
 
 
-def article_from_dict(data: dict[str, Any]) -> Article:
-    """Rebuild an Article from `Article.to_dict()` output (the index-time cache)."""
+def is_text_list(value: Any) -> bool:
+    if type(value) is not list:
+        return False
+    try:
+        "".join(value)  # the quickest test that every item is a str (this runs for every field of every entry)
+    except TypeError:
+        return False
+    return True
+
+
+def is_key_text(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and value.keys() == {"title", "author", "year"}
+        and isinstance(value["title"], str)
+        and isinstance(value["author"], str)
+        and type(value["year"]) is int
+    )
+
+
+# How each annotation of Article looks in JSON; a field of another type is not checked here.
+JSON_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "str": lambda value: isinstance(value, str),
+    "int | None": lambda value: value is None or type(value) is int,
+    "tuple[str, ...]": is_text_list,
+    "tuple[KeyText, ...]": lambda value: isinstance(value, list) and all(map(is_key_text, value)),
+}
+ARTICLE_FIELDS = [
+    (spec.name, JSON_CHECKS.get(str(spec.type)), spec.default is MISSING and spec.default_factory is MISSING)
+    for spec in fields(Article)
+]
+ARTICLE_FIELD_NAMES = frozenset(name for name, _, _ in ARTICLE_FIELDS)
+
+
+def article_from_dict(data: Any) -> Article:
+    """Rebuild an Article from `Article.to_dict()` output (the index-time cache).
+
+    Raises ValueError when `data` does not have an Article's fields and types: the cache is damaged.
+    """
+    if not isinstance(data, dict):
+        raise ValueError("an entry is not a JSON object")
     values = dict(data)
     values.setdefault("body", "")
+    for name, check, required in ARTICLE_FIELDS:
+        if name not in values:
+            if required:
+                raise ValueError(f"an entry has no {name!r}")
+        elif check is not None and not check(values[name]):
+            raise ValueError(f"an entry's {name!r} has the wrong type")
+    if unknown := values.keys() - ARTICLE_FIELD_NAMES:
+        raise ValueError(f"an entry has unknown fields: {', '.join(sorted(unknown))}")
     values["key_texts"] = tuple(KeyText(**text) for text in values.get("key_texts", ()))
     for name, value in values.items():
         if isinstance(value, list):

@@ -2,54 +2,93 @@
 
 from __future__ import annotations
 
+import contextvars
+import io
 import os
+import signal
 import sys
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
 
 import click
 
 from ideocli import __version__
 from ideocli.articles import KINDS, SUBJECTS
-from ideocli.errors import ExitCode, IdeoError, NotFound
+from ideocli.errors import ExitCode, IdeoError, Interrupted, NotFound, OutputFailed, on_interrupt
 from ideocli.paths import Paths, resolve_paths
-from ideocli.render import COLORS, FORMATS
+from ideocli.render import COLORS, FORMATS, Section
+from ideocli.sanitize import QUOTE_CHARS, clean_text, shorten
 
+# Set from the command line before anything runs: with --format json, errors are JSON documents too.
+ERRORS_AS_JSON: contextvars.ContextVar[bool] = contextvars.ContextVar("errors_as_json", default=False)
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 PROGRESS_DELAY_SECONDS = 0.5
 
 
 class IdeoGroup(click.Group):
-    """Turns every IdeoError into one message on stderr and its exit code."""
+    """The `ideo` group: however a run ends, `handle()` says so and picks the exit code, under CliRunner too."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        ctx.meta["as_json"] = json_requested(args)
-        return super().parse_args(ctx, args)
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        given = kwargs.get("args", args[0] if args else None)
+        ERRORS_AS_JSON.set(json_requested(list(sys.argv[1:] if given is None else given)))
+        try:
+            code = int(super().main(*args, standalone_mode=False, **kwargs) or 0)
+        except BaseException as error:  # handle() re-raises what it does not know
+            code = handle(error)
+        if standalone_mode:
+            sys.exit(code)
+        return code
 
     def invoke(self, ctx: click.Context) -> Any:
-        as_json = ctx.meta.get("as_json", False)
         try:
             return super().invoke(ctx)
-        except IdeoError as error:
-            report_error(error, as_json=as_json)
-            ctx.exit(int(error.exit_code))
-        except click.ClickException as error:
-            if not as_json:
-                raise
-            report_error(IdeoError(error.format_message()), as_json=True, code=ExitCode.USAGE)
-            ctx.exit(int(ExitCode.USAGE))
-        except BrokenPipeError:
-            # Caught here, before Click turns it into a bare exit 1 (our "not found").
-            silence_stdout()
-            ctx.exit(int(ExitCode.BROKEN_PIPE))
+        except (IdeoError, OSError, Interrupted, KeyboardInterrupt) as error:
+            # Here, before Click turns a closed pipe into exit 1 (our "not found") and Ctrl-C into a blank line.
+            ctx.exit(handle(error))
 
 
-def silence_stdout() -> None:
-    """Point stdout at devnull, so the interpreter's final flush into a closed pipe stays quiet."""
+def handle(error: BaseException) -> int:
+    """Say how a run ended, on stderr and in a line or two at most, and return its exit code.
+
+    The one place that maps what ends a run to an exit code (see README.md). Re-raises `error`
+    when it is a bug, so that its traceback shows.
+    """
+    if isinstance(error, BrokenPipeError):
+        silence(sys.stdout)  # the reader went away: nothing to say, and nothing more to write
+        return ExitCode.BROKEN_PIPE
+    if isinstance(error, (Interrupted, KeyboardInterrupt, click.exceptions.Abort)):
+        say("ideo: interrupted")
+        return ExitCode.INTERRUPTED
+    if isinstance(error, IdeoError):
+        if isinstance(error, OutputFailed):
+            silence(sys.stdout)
+        report_error(error)
+        return error.exit_code
+    if isinstance(error, click.exceptions.Exit):
+        return error.exit_code
+    if isinstance(error, click.ClickException):
+        if ERRORS_AS_JSON.get():
+            report_error(IdeoError(shorten(error.format_message(), 2 * QUOTE_CHARS)), ExitCode(error.exit_code))
+        else:
+            show_click_error(error)
+        return error.exit_code
+    if isinstance(error, SystemExit):
+        return error.code if isinstance(error.code, int) else 0 if error.code is None else 1
+    if isinstance(error, OSError):  # an input failure that nothing closer to it turned into an IdeoError
+        say(f"ideo: {error.strerror or error}" + (f": {error.filename}" if error.filename else ""))
+        return ExitCode.DATA
+    raise error
+
+
+def silence(stream: Any) -> None:
+    """Point a stream's file descriptor at devnull, so that flushing what is still buffered succeeds quietly."""
     try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):  # no real file descriptor (tests)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # no real file descriptor (tests), or none at all
         pass
 
 
@@ -58,18 +97,68 @@ def json_requested(args: list[str]) -> bool:
     return "--format=json" in args or any(a == "--format" and b == "json" for a, b in zip(args, args[1:], strict=False))
 
 
-def report_error(error: IdeoError, *, as_json: bool = False, code: ExitCode | None = None) -> None:
-    """Print an error: one line and its hints on stderr, or one JSON document on stdout."""
-    from ideocli.articles import strip_controls
-
-    if as_json:
+def report_error(error: IdeoError, code: ExitCode | None = None) -> None:
+    """Print an error: one line and its hints on stderr, or, for --format json, one JSON document on stdout."""
+    if ERRORS_AS_JSON.get() and not isinstance(error, OutputFailed):
         from ideocli.render import Output, jsonout
 
-        jsonout.error(Output(sys.stdout, "json", False), error, code or error.exit_code)
-        return
-    click.echo(f"ideo: {strip_controls(error.message)}", err=True)
+        try:
+            jsonout.error(Output(sys.stdout, "json", False), error, code or error.exit_code)
+            return
+        except (OSError, OutputFailed):  # stdout failed after all: say it on stderr
+            silence(sys.stdout)
+    say(f"ideo: {error.message}")
     if error.hints:
-        click.echo(f"{error.hints_label}: {strip_controls('; '.join(error.hints))}", err=True)
+        say(f"{error.hints_label}: {'; '.join(error.hints)}")
+
+
+def show_click_error(error: click.ClickException) -> None:
+    """Print a usage error as Click words it, cleaned, with quoted input cut short."""
+    text = io.StringIO()
+    error.show(file=text)
+    for line in text.getvalue().splitlines():
+        say(shorten(line, 2 * QUOTE_CHARS))
+
+
+def say(line: str) -> None:
+    """Write one clean line to stderr (a warning or an error); a stderr that cannot be written is given up on."""
+    try:
+        click.echo(clean_text(line), err=True)
+    except OSError:
+        silence(sys.stderr)
+
+
+class StdoutGuard:
+    """sys.stdout as ideo writes to it: a failed write raises OutputFailed, a closed pipe BrokenPipeError.
+
+    With no stream it stands for a stdout that was closed before ideo started (`ideo show x >&-`).
+    """
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.guard(lambda stream: stream.write(text))
+
+    def flush(self) -> None:
+        if self.stream is not None:
+            self.guard(lambda stream: stream.flush())
+
+    def isatty(self) -> bool:
+        return self.stream is not None and self.stream.isatty()
+
+    def guard(self, action: Callable[[TextIO], Any]) -> Any:
+        if self.stream is None:
+            raise OutputFailed("cannot write the output: standard output is closed")
+        try:
+            return action(self.stream)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputFailed(f"cannot write the output: {exc.strerror or exc}") from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
 
 
 class DelayedProgress:
@@ -84,10 +173,29 @@ class DelayedProgress:
             from ideocli.render.richtext import ProgressBar
 
             self.bar = ProgressBar(total)
+            with ctrl_c_deferred():
+                self.bar.start()
         if self.bar is not None:
             self.bar.update(done)
-            if done >= total:
+
+    def close(self) -> None:
+        """Take the bar away and give the cursor back, however the build ended."""
+        if self.bar is not None:
+            with ctrl_c_deferred():
                 self.bar.close()
+
+
+@contextmanager
+def ctrl_c_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C back until the block is done: Rich cannot undo a half-set-up or half-restored terminal."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a held-back Ctrl-C arrives here
 
 
 class State:
@@ -101,9 +209,13 @@ class State:
         from ideocli.render import is_terminal
 
         progress = DelayedProgress() if is_terminal(sys.stderr) else None
-        library = open_library(self.paths, on_progress=progress, force=force)
+        try:
+            library = open_library(self.paths, on_progress=progress, force=force)
+        finally:
+            if progress is not None:
+                progress.close()
         for problem in library.problems:
-            click.echo(f"ideo: warning: {problem} (entry skipped)", err=True)
+            say(f"ideo: warning: {problem} (entry skipped)")
         return library
 
 
@@ -169,7 +281,7 @@ def cli(ctx: click.Context, corpus_dir: str | None, index_dir: str | None, show_
     paths = resolve_paths(corpus_flag=corpus_dir, index_flag=index_dir, env=os.environ)
     ctx.obj = State(paths)
     if show_version:
-        click.echo(f"ideo {__version__} ({count_entries(paths)} entries in {paths.corpus})")
+        click.echo(f"ideo {__version__} ({count_entries(paths)} entries in {clean_text(paths.corpus)})")
         ctx.exit()
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
@@ -197,7 +309,7 @@ def show(state: State, names: tuple[str, ...], summary: bool, section: str | Non
     if summary:
         render.summaries(output, articles)
     elif section:
-        render.sections(output, [(a, *library.section(a, section)) for a in articles])
+        render.sections(output, [Section(a, *library.section(a, section)) for a in articles])
     else:
         render.entries(output, articles, library.titles())
 
@@ -290,7 +402,7 @@ def search(
     filters = Filters(kind=kind, family=family, subject=subject, since=since, until=until)
     result = library.search(query, limit=limit, filters=filters)
     if not result.hits:
-        raise NotFound(f'no results for "{query}"', hints=tuple(library.did_you_mean(query)))
+        raise NotFound(f'no results for "{shorten(query)}"', hints=tuple(library.did_you_mean(query)))
     output, render = output_for(fmt, color)
     if result.corrected and output.format != "json":
         click.echo(f'ideo: nothing matched "{query}"; showing results for "{result.corrected}"', err=True)
@@ -374,9 +486,9 @@ def check(state: State, fmt: str, color: str) -> None:
     output, render = output_for(fmt, color)
     render.problems(output, problems, len(loaded.entries))
     if problems:
-        click.echo(f"ideo: {len(problems)} problems in {state.paths.corpus}", err=True)
+        say(f"ideo: {len(problems)} problems in {state.paths.corpus}")
         raise click.exceptions.Exit(int(ExitCode.DATA))
-    click.echo(f"ideo: {len(loaded.entries)} entries, no problems", err=True)
+    say(f"ideo: {len(loaded.entries)} entries, no problems")
 
 
 @cli.command("index")
@@ -390,7 +502,7 @@ def index_(state: State, fmt: str, color: str) -> None:
     \b
     Examples:
       ideo index
-      IDEO_INDEX=/tmp/ideo-index ideo index --format json
+      IDEO_INDEX=~/ideo-index ideo index --format json
     """
     library = state.library(force=True)
     output, render = output_for(fmt, color)
@@ -405,27 +517,37 @@ def paths(state: State) -> None:
     \b
     Examples:
       ideo paths
-      IDEO_INDEX=/tmp/ideo ideo paths
+      IDEO_INDEX=~/ideo-index ideo paths
     """
-    click.echo(f"corpus\t{state.paths.corpus}\t({state.paths.corpus_source})")
-    click.echo(f"index\t{state.paths.index}\t({state.paths.index_source})")
+    click.echo(f"corpus\t{clean_text(state.paths.corpus)}\t({state.paths.corpus_source})")
+    click.echo(f"index\t{clean_text(state.paths.index)}\t({state.paths.index_source})")
 
 
 def main() -> None:
-    """Console-script entry point: Ctrl-C and a closed pipe end quietly with their exit codes."""
+    """Console-script entry point (after ideocli.__main__ has imported this module).
+
+    Every way a run can end goes through handle(): Ctrl-C, a closed, full or failing stdout,
+    and the final flush too.
+    """
+    signal.signal(signal.SIGINT, on_interrupt)
+    open_missing_standard_fds()
+    sys.stdout = StdoutGuard(sys.stdout)  # type: ignore[assignment]
     try:
         code = cli.main(standalone_mode=False)
         sys.stdout.flush()
-    except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("", err=True)
-        code = ExitCode.INTERRUPTED
-    except BrokenPipeError:
-        silence_stdout()
-        code = ExitCode.BROKEN_PIPE
-    except click.exceptions.ClickException as error:
-        if json_requested(sys.argv[1:]):
-            report_error(IdeoError(error.format_message()), as_json=True, code=ExitCode.USAGE)
-        else:
-            error.show()
-        code = error.exit_code
+    except BaseException as error:  # handle() re-raises what it does not know
+        code = handle(error)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C on the way out must not become a traceback
     sys.exit(int(code or 0))
+
+
+def open_missing_standard_fds() -> None:
+    """Put devnull on any of the descriptors 0-2 that was closed, so that no file ideo opens becomes one."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            devnull = os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: this one
+            if devnull != fd:
+                os.dup2(devnull, fd)
+                os.close(devnull)

@@ -21,9 +21,8 @@ from ideocli.articles import (
     split_sections,
     strip_controls,
 )
-from ideocli.layout import VOCABULARY_FILE, entry_paths
+from ideocli.layout import SLUG_RE, VOCABULARY_FILE, entry_paths, read_source_text
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 LIST_FIELDS = ("aliases", "family", "key_figures", *RELATIONS)
@@ -108,7 +107,7 @@ def load_vocabulary(root: Path) -> tuple[Vocabulary, list[Problem]]:
 
     path = root / VOCABULARY_FILE
     try:
-        data = load_yaml(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(read_source_text(str(path))) or {}
     except FileNotFoundError:
         return Vocabulary(frozenset(), frozenset()), [Problem(VOCABULARY_FILE, 1, "missing: the family vocabulary")]
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -271,14 +270,14 @@ def load_corpus(root: str | Path) -> LoadedCorpus:
     for path, kind in corpus_files(root):
         display = str(path.relative_to(root))
         slug = path.stem
-        if not SLUG_RE.match(slug):
+        if not SLUG_RE.fullmatch(slug):
             problems.append(Problem(display, 1, f"bad slug {slug!r}: use lowercase ASCII words joined by hyphens"))
             continue
         if slug in seen:
             problems.append(Problem(display, 1, f"duplicate slug {slug!r}: also {seen[slug]}"))
             continue
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_source_text(str(path))
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(display, 1, f"unreadable: {one_line_error(exc)}"))
             continue

@@ -12,6 +12,7 @@ class ExitCode(IntEnum):
     NOT_FOUND = 1  # no such entry, no search results, no such section
     USAGE = 2  # bad options or arguments (Click uses 2 as well)
     DATA = 3  # the corpus or the index has a problem
+    OUTPUT = 74  # stdout cannot be written: closed, disk full, I/O error (EX_IOERR in sysexits.h)
     INTERRUPTED = 130  # Ctrl-C
     BROKEN_PIPE = 141  # the reader of our stdout went away (128 + SIGPIPE)
 
@@ -46,3 +47,22 @@ class CorpusProblem(IdeoError):
 
 class IndexProblem(IdeoError):
     """The index cannot be built, opened or searched."""
+
+
+class OutputFailed(IdeoError):
+    """Standard output cannot be written (a closed pipe is BrokenPipeError instead: it is no error)."""
+
+    exit_code = ExitCode.OUTPUT
+
+
+class Interrupted(BaseException):
+    """Ctrl-C, raised by on_interrupt.
+
+    A BaseException, as KeyboardInterrupt is, so that no `except Exception` swallows it; unlike
+    KeyboardInterrupt, Click lets it through untouched.
+    """
+
+
+def on_interrupt(signum: int, frame: object) -> None:
+    """SIGINT handler: raise Interrupted."""
+    raise Interrupted

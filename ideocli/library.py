@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from ideocli.articles import DERIVED_RELATIONS, RELATIONS, Article, article_from_dict, normalize_name, split_sections
 from ideocli.errors import IndexProblem, NotFound
 from ideocli.paths import Paths
-from ideocli.store import BuildReport, Generation, Progress, ensure_generation, read_json, read_problems
+from ideocli.sanitize import shorten
+from ideocli.store import BuildReport, Generation, Progress, ensure_generation, read_json, read_lookup, read_problems
 
 if TYPE_CHECKING:
     from ideocli.search import Filters, SearchResult
@@ -42,7 +43,7 @@ class Library:
         self.paths = paths
         self.generation = generation
         self.build_report = report
-        self._entries: dict[str, Article] | None = None
+        self.rebuilt = False
 
     def _read(self, reader: Callable[[], T], errors: tuple[type[BaseException], ...] = DAMAGED) -> T:
         """Return reader()'s result; a damaged generation is rebuilt once, then reported.
@@ -51,23 +52,29 @@ class Library:
         """
         try:
             return reader()
-        except errors:
-            self.generation, self.build_report = ensure_generation(self.paths.corpus, self.paths.index, force=True)
+        except errors as exc:
+            if self.rebuilt:
+                raise self.still_damaged(exc) from None
+        self.rebuild()
         try:
             return reader()
         except errors as exc:
-            raise IndexProblem(f"the index at {self.paths.index} is damaged even after a rebuild: {exc!r}") from None
+            raise self.still_damaged(exc) from None
+
+    def rebuild(self) -> None:
+        """Replace a damaged generation with a fresh one, forgetting all that was read from the old one."""
+        self.rebuilt = True
+        self.generation, self.build_report = ensure_generation(self.paths.corpus, self.paths.index, force=True)
+        for name in ("lookup", "entries", "incoming"):  # cached_property values
+            self.__dict__.pop(name, None)
+
+    def still_damaged(self, exc: BaseException) -> IndexProblem:
+        return IndexProblem(f"the index in {self.paths.index} is damaged even after a rebuild: {exc}")
 
     @cached_property
     def lookup(self) -> dict[str, Any]:
         """Names and titles of every entry: all a single lookup needs."""
-        return self._read(lambda: read_json(self.generation.lookup, "names"))
-
-    @cached_property
-    def raw(self) -> dict[str, dict[str, Any]]:
-        """Every entry's data without its body, read only by commands that need them all."""
-        catalog = self._read(lambda: read_json(self.generation.catalog, "articles"))
-        return {data["slug"]: data for data in catalog["articles"]}
+        return self._read(lambda: read_lookup(self.generation))
 
     @property
     def names(self) -> dict[str, list[str]]:
@@ -81,31 +88,60 @@ class Library:
         """The corpus files the last build had to skip, as `path:line: message`."""
         return [f"{path}:{line}: {message}" for path, line, message in read_problems(self.generation)]
 
-    @property
+    @cached_property
     def entries(self) -> dict[str, Article]:
-        """All entries (without bodies), built on first use: a single lookup does not need them."""
-        if self._entries is None:
-            self._entries = {slug: article_from_dict(data) for slug, data in self.raw.items()}
-        return self._entries
+        """All entries (without bodies), read on first use: a single lookup does not need them."""
+        return self._read(self._read_catalog)
+
+    def _read_catalog(self) -> dict[str, Article]:
+        """Return the catalog's entries; raises OSError or ValueError when it is damaged."""
+        titles = self.titles()  # first: should the lookup need a rebuild, the catalog is read from the new one
+        articles = read_json(self.generation.catalog, "articles")["articles"]
+        if not isinstance(articles, list):
+            raise ValueError("catalog.json: the entry list is damaged")
+        entries = {article.slug: article for article in map(article_from_dict, articles)}
+        if entries.keys() != titles.keys():
+            raise ValueError("catalog.json and lookup.json list different entries")
+        return entries
 
     # --- lookups -------------------------------------------------------------------------
 
     def full(self, slug: str) -> Article:
         """Return the entry with its body."""
-        return article_from_dict(self._read(lambda: read_json(self.generation.entry(slug), "body")))
+        return self._read(lambda: self._full(slug))
+
+    def _full(self, slug: str) -> Article:
+        """Return the entry with its body; raises OSError or ValueError when its file is damaged."""
+        if slug not in self.titles():
+            raise ValueError(f"no entry file for {slug!r}")
+        article = article_from_dict(read_json(self.generation.entry(slug), "body"))
+        if article.slug != slug:
+            raise ValueError(f"entries/{slug}.json holds {article.slug!r}")
+        return article
 
     def resolve(self, name: str) -> Article:
         """Return the entry a name means (slug, title or alias; case and punctuation ignored).
 
         Raises NotFound with suggestions when nothing matches, or when the name is ambiguous.
         """
+        # One read: should the entry file be damaged, the name is looked up again in the rebuilt index.
+        return self._read(lambda: self._resolve(name))
+
+    def _resolve(self, name: str) -> Article:
+        typed = name.strip().lower()
+        if typed in self.titles():  # a slug always reaches its own entry, whoever else claims the name
+            return self._full(typed)
         slugs = self.names.get(normalize_name(name), [])
         if len(slugs) == 1:
-            return self.full(slugs[0])
+            return self._full(slugs[0])
         if len(slugs) > 1:
             titles = tuple(f"{self.titles()[s]} ({s})" for s in slugs)
-            raise NotFound(f'"{name}" names more than one entry; use a slug', hints=titles, hints_label="candidates")
-        raise NotFound(f'no entry "{name}"', hints=tuple(self.suggest(name)))
+            raise NotFound(
+                f'"{shorten(name)}" names more than one entry; give the slug of the one you mean',
+                hints=titles,
+                hints_label="candidates",
+            )
+        raise NotFound(f'no entry "{shorten(name)}"', hints=tuple(self.suggest(name)))
 
     def suggest(self, name: str, *, use_search: bool = True) -> list[str]:
         """Return up to five entry titles close to `name`: close names first, then search hits."""
@@ -144,7 +180,7 @@ class Library:
             if heading and normalize_name(heading) == normalize_name(wanted):
                 return heading, text
         names = ", ".join(heading for heading, _ in sections if heading) or "none"
-        raise NotFound(f'{article.title} has no section "{wanted}" (sections: {names})')
+        raise NotFound(f'{article.title} has no section "{shorten(wanted)}" (sections: {names})')
 
     def listing(self, kind: str | None = None, family: str | None = None, subject: str | None = None) -> list[Article]:
         """Return entries filtered by kind, family and subject: by date when a subject is given, else by slug.

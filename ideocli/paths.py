@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from ideocli.errors import BadUsage
+
 # Plain strings, not pathlib: this module is on every command's start-up path.
 PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
 
@@ -37,21 +39,35 @@ def resolve_paths(
     is the checkout's `corpus/` in a source tree, else the copy shipped inside the package. The
     default index is the checkout's `index/` in a source tree, else the user cache directory
     ($XDG_CACHE_HOME/ideo/index, or ~/.cache/ideo/index); never site-packages.
+    Raises BadUsage when a flag or variable is set but empty.
     """
     root = os.path.dirname(package_dir)
     if is_checkout(package_dir):
         corpus_default = (os.path.join(root, "corpus"), "checkout")
         index_default = (os.path.join(root, "index"), "checkout")
     else:
-        cache = env.get("XDG_CACHE_HOME") or os.path.join(home or os.path.expanduser("~"), ".cache")
+        xdg_cache = env.get("XDG_CACHE_HOME", "")
+        # The XDG spec says to ignore a relative path here, as if the variable were unset.
+        cache = xdg_cache if os.path.isabs(xdg_cache) else os.path.join(home or os.path.expanduser("~"), ".cache")
         corpus_default = (os.path.join(package_dir, "_corpus"), "package")
         index_default = (os.path.join(cache, "ideo", "index"), "cache")
-    corpus, corpus_source = first_of(corpus_flag, env.get("IDEO_CORPUS"), corpus_default)
-    index, index_source = first_of(index_flag, env.get("IDEO_INDEX"), index_default)
+    corpus, corpus_source = first_of(("--corpus", corpus_flag), ("IDEO_CORPUS", env.get("IDEO_CORPUS")), corpus_default)
+    index, index_source = first_of(("--index-dir", index_flag), ("IDEO_INDEX", env.get("IDEO_INDEX")), index_default)
     return Paths(corpus, index, corpus_source, index_source)
 
 
-def first_of(flag: str | None, env_value: str | None, default: tuple[str, str]) -> tuple[str, str]:
-    """Return (absolute path, which rule chose it): the flag, else the environment, else the default."""
-    path, source = (flag, "flag") if flag else (env_value, "env") if env_value else default
-    return os.path.abspath(os.path.expanduser(path)), source
+def first_of(
+    flag: tuple[str, str | None], variable: tuple[str, str | None], default: tuple[str, str]
+) -> tuple[str, str]:
+    """Return (absolute path, which rule chose it): the flag, else the environment, else the default.
+
+    `flag` and `variable` are (name, value or None). Raises BadUsage for an empty value: a slip
+    such as `--corpus "$UNSET"` must not quietly mean the default.
+    """
+    for (name, value), source in ((flag, "flag"), (variable, "env")):
+        if value == "":
+            raise BadUsage(f"{name} is empty; give a directory, or leave it out for the default")
+        if value is not None:
+            return os.path.abspath(os.path.expanduser(value)), source
+    path, source = default
+    return os.path.abspath(path), source

@@ -25,6 +25,7 @@ from ideocli.articles import (
     replace_links,
 )
 from ideocli.errors import BadUsage, IdeoError
+from ideocli.sanitize import shorten
 
 # whoosh-reloaded imports `cached_property`, which pulls in asyncio (about 17 ms) and is
 # deprecated on 3.14; the stdlib decorator does the same job for Whoosh's use.
@@ -462,7 +463,7 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
         words = re.findall(r"\w+", text)
         parsed = query.Or([query.Term(field, word.lower()) for word in words for field in ("title", "body")])
     if parsed is query.NullQuery:
-        raise BadUsage(f'nothing to search for in {text!r}; try words, a "phrase" or prefix*')
+        raise BadUsage(f'nothing to search for in "{shorten(text)}"; try words, a "phrase" or prefix*')
     if isinstance(parsed, query.Not):  # only exclusions ("-marxism"): every entry but those
         return query.And([query.Every(), parsed])
     if is_plain(text):

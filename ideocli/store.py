@@ -2,20 +2,28 @@
 
 Layout of an index directory:
 
+    IDEO-INDEX       marker: ideo deletes or replaces files only in a directory that holds it
     CURRENT          JSON pointer to the live generation and the corpus fingerprint it reflects
     REBUILD.lock     taken by the one process that rebuilds; readers never lock
     gen-<id>/        lookup.json (names and titles), entries/<slug>.json (one entry, body included),
                      catalog.json (all entries, no bodies), problems.json, whoosh/ (the index)
 
 A rebuild writes `gen-<id>.tmp/`, renames it, then swaps CURRENT with os.replace, so a crash or
-Ctrl-C mid-build leaves the previous generation in use. Old generations are deleted a minute
-after they were superseded, so a reader that just opened one can finish.
+Ctrl-C mid-build leaves the previous generation in use; the next process to take the lock deletes
+what a killed build left. Old generations are deleted a minute after they were superseded, so a
+reader that just opened one can finish.
+
+Whoosh reads its table of contents with pickle, so whoever can write the index directory can
+run code as the user: ideo creates it private (0700) and refuses one that another user owns
+or that others may write, as ssh does with keys.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -24,11 +32,18 @@ from typing import Any, NamedTuple
 
 from ideocli import __version__
 from ideocli.errors import IndexProblem
-from ideocli.layout import VOCABULARY_FILE, entry_paths
+from ideocli.layout import SLUG_RE, VOCABULARY_FILE, entry_paths, read_source
 
 FORMAT = 8  # bump whenever the schema, analyzers or catalog layout change
 POINTER = "CURRENT"
 LOCK = "REBUILD.lock"
+MARKER = "IDEO-INDEX"
+MARKER_TEXT = (
+    "This directory is an ideo search index: a cache that ideo rebuilds when the corpus changes.\n"
+    "ideo deletes or replaces files only in a directory that holds this file.\n"
+)
+GENERATION_RE = re.compile(r"gen-[0-9a-f]{12}")
+POINTER_TMP_RE = re.compile(r"CURRENT\.\d+\.\d+\.tmp")
 GRACE_SECONDS = 60
 LOCK_WAIT_SECONDS = 120
 
@@ -77,25 +92,38 @@ def source_files(corpus: StrPath) -> list[str]:
 
 
 def stat_fingerprint(corpus: StrPath) -> str:
-    """Return a cheap fingerprint of the corpus: paths, sizes and mtimes, no reading.
+    """Return a cheap fingerprint of the corpus: where it is, and its paths, sizes and mtimes, no reading.
 
     CRC-32 is enough here: a collision can only skip a rebuild when the content fingerprint
     is not consulted, and zlib loads far faster than hashlib on the start-up path.
     """
     files = source_files(corpus)
-    listing = "".join(f"{path}|{(info := os.stat(path)).st_size}|{info.st_mtime_ns}\n" for path in files)
+    # The corpus's own path counts, so that one corpus's index (even an empty one's) is never fresh for another.
+    listing = os.path.realpath(corpus) + "\n"
+    listing += "".join(map(file_state, files))
     return f"{FORMAT}-{__version__}-{len(files)}-{zlib.crc32(listing.encode()):08x}"
+
+
+def file_state(path: str) -> str:
+    """Return one line of the stat fingerprint: path, size and mtime (a dangling symlink counts too)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return f"{path}|missing\n"
+    return f"{path}|{info.st_size}|{info.st_mtime_ns}\n"
 
 
 def content_fingerprint(corpus: StrPath) -> str:
     """Return a fingerprint of the corpus contents, so that a mere `touch` needs no rebuild."""
     import hashlib
 
-    digest = hashlib.blake2b(f"{FORMAT}|{__version__}".encode(), digest_size=16)
+    digest = hashlib.blake2b(f"{FORMAT}|{__version__}|{os.path.realpath(corpus)}".encode(), digest_size=16)
     for path in source_files(corpus):
         digest.update(f"{os.path.relpath(path, corpus)}\n".encode())
-        with open(path, "rb") as handle:
-            digest.update(handle.read())
+        try:
+            digest.update(read_source(path))
+        except OSError as exc:  # the build reports the file; here it only has to count as a change
+            digest.update(f"unreadable: {exc}".encode())
     return digest.hexdigest()
 
 
@@ -107,6 +135,8 @@ def read_pointer(index_dir: StrPath) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("generation"), str):
+        return None
+    if not GENERATION_RE.fullmatch(data["generation"]):  # one of ours, inside the index directory
         return None
     return data
 
@@ -127,7 +157,10 @@ def fresh_generation(corpus: StrPath, index_dir: StrPath) -> Generation | None:
     if pointer is None:
         return None
     generation = Generation(os.path.join(index_dir, pointer["generation"]))
-    if not os.path.isfile(generation.lookup):
+    try:
+        if not stat.S_ISDIR(os.lstat(generation.path).st_mode) or not os.path.isfile(generation.lookup):
+            return None
+    except OSError:
         return None
     fingerprint = stat_fingerprint(corpus)
     if pointer.get("fingerprint") == fingerprint:
@@ -142,9 +175,81 @@ def fresh_generation(corpus: StrPath, index_dir: StrPath) -> Generation | None:
     return None
 
 
+def check_index_dir(index_dir: StrPath) -> bool:
+    """Return True when `index_dir` is an ideo index ideo may use, False when it is missing or empty.
+
+    Raises IndexProblem for a directory ideo must not touch: not a directory, not empty but
+    without the IDEO-INDEX marker, owned by another user, or writable by others.
+    """
+    try:
+        info = os.stat(index_dir)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise IndexProblem(f"cannot use the index directory {index_dir}: {exc.strerror or exc}") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise IndexProblem(f"the index directory {index_dir} is not a directory")
+    if hasattr(os, "geteuid"):  # POSIX: the checks ssh makes of ~/.ssh
+        if info.st_uid != os.geteuid():
+            raise IndexProblem(f"refusing the index directory {index_dir}: it belongs to another user")
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise IndexProblem(
+                f"refusing the index directory {index_dir}: other users may write to it (chmod 700 fixes that)"
+            )
+    if os.path.isfile(os.path.join(index_dir, MARKER)):
+        return True
+    try:
+        names = os.listdir(index_dir)
+    except OSError as exc:
+        raise IndexProblem(f"cannot use the index directory {index_dir}: {exc.strerror or exc}") from None
+    if not names:
+        return False
+    if is_unmarked_ideo_index(index_dir, names):
+        claim_index_dir(index_dir)  # written by an ideo from before the marker: adopt it
+        return True
+    raise IndexProblem(
+        f"refusing the index directory {index_dir}: it is not empty and has no {MARKER} file, "
+        "so ideo did not make it; choose a new or empty directory"
+    )
+
+
+def is_unmarked_ideo_index(index_dir: StrPath, names: list[str]) -> bool:
+    """True when every name in the directory is one an ideo of before the marker wrote, and its
+    CURRENT is our pointer: such a directory is provably ours and may be marked."""
+    ours = {POINTER, LOCK}
+    if POINTER not in names or not all(
+        name in ours or POINTER_TMP_RE.fullmatch(name) or GENERATION_RE.fullmatch(name.removesuffix(".tmp"))
+        for name in names
+    ):
+        return False
+    try:
+        with open(os.path.join(index_dir, POINTER), encoding="utf-8") as handle:
+            pointer = json.load(handle)
+    except (OSError, ValueError):
+        return False
+    return isinstance(pointer, dict) and bool(GENERATION_RE.fullmatch(str(pointer.get("generation", ""))))
+
+
+def claim_index_dir(index_dir: StrPath) -> None:
+    """Create the index directory, private, or adopt an empty one, and mark it as ideo's.
+
+    Raises OSError when it cannot be written and IndexProblem when it is still not safe to use.
+    """
+    os.makedirs(index_dir, mode=0o700, exist_ok=True)
+    try:
+        with open(os.path.join(index_dir, MARKER), "x", encoding="utf-8") as handle:
+            handle.write(MARKER_TEXT)
+    except FileExistsError:  # another ideo process marked it first
+        pass
+    check_index_dir(index_dir)  # it may have appeared, someone else's, after we looked
+
+
 @contextmanager
 def rebuild_lock(index_dir: StrPath, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
-    """Hold the rebuild lock (released by the kernel if the process dies); raises IndexProblem on timeout."""
+    """Hold the rebuild lock (the kernel releases it if the process dies) and clear what killed builds left.
+
+    Raises IndexProblem on timeout.
+    """
     handle = open(os.path.join(index_dir, LOCK), "a+b")
     try:
         deadline = time.monotonic() + wait
@@ -152,6 +257,7 @@ def rebuild_lock(index_dir: StrPath, wait: float = LOCK_WAIT_SECONDS) -> Iterato
             if time.monotonic() > deadline:
                 raise IndexProblem(f"another ideo process has been rebuilding {index_dir} for over {wait:.0f} s")
             time.sleep(0.05)
+        remove_leftovers(index_dir)
         yield
     finally:
         handle.close()  # closing the file releases the lock
@@ -180,18 +286,20 @@ def ensure_generation(
     """Return a generation that reflects the corpus, building one first when needed.
 
     Raises CorpusProblem when the corpus cannot be read and IndexProblem when the index
-    directory cannot be written.
+    directory cannot be written or is not one ideo may use (see check_index_dir).
     """
-    if not force:
-        generation = fresh_generation(corpus, index_dir)
-        if generation is not None:
-            return generation, None
     if not os.path.isdir(corpus):
         from ideocli.errors import CorpusProblem
 
         raise CorpusProblem(f"corpus directory not found: {corpus}")
+    marked = check_index_dir(index_dir)
+    if marked and not force:
+        generation = fresh_generation(corpus, index_dir)
+        if generation is not None:
+            return generation, None
     try:
-        os.makedirs(index_dir, exist_ok=True)
+        if not marked:
+            claim_index_dir(index_dir)
         with rebuild_lock(index_dir):
             if not force:  # another process may have rebuilt while we waited for the lock
                 generation = fresh_generation(corpus, index_dir)
@@ -293,25 +401,63 @@ def surname_of(name: str) -> str:
     return words[-1] if len(words) > 1 else ""
 
 
-def collect_garbage(index_dir: StrPath, keep: str) -> None:
-    """Delete abandoned builds and generations superseded more than GRACE_SECONDS ago."""
-    now = time.time()
+def remove_leftovers(index_dir: StrPath) -> None:
+    """Delete what killed builds left behind; only safe under the rebuild lock, when no build runs."""
     for entry in os.scandir(index_dir):
-        if entry.name.startswith(f"{POINTER}.") and entry.name.endswith(".tmp"):
+        if POINTER_TMP_RE.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
             os.unlink(entry.path)
-        elif entry.name.startswith("gen-") and entry.name != keep and entry.is_dir():
-            if entry.name.endswith(".tmp") or now - entry.stat().st_mtime > GRACE_SECONDS:
+        elif entry.name.endswith(".tmp") and GENERATION_RE.fullmatch(entry.name.removesuffix(".tmp")):
+            if entry.is_dir(follow_symlinks=False):
                 remove_tree(entry.path)
 
 
-def read_problems(generation: Generation) -> list[list[Any]]:
-    """Return the [path, line, message] of each file the build skipped (none if unreadable)."""
+def collect_garbage(index_dir: StrPath, keep: str) -> None:
+    """Delete generations superseded more than GRACE_SECONDS ago (a reader may still use a newer one)."""
+    now = time.time()
+    for entry in os.scandir(index_dir):
+        if entry.name != keep and GENERATION_RE.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
+            if now - entry.stat(follow_symlinks=False).st_mtime > GRACE_SECONDS:
+                remove_tree(entry.path)
+
+
+def read_problems(generation: Generation) -> list[tuple[str, int, str]]:
+    """Return the (path, line, message) of each file the build skipped (none if unreadable)."""
     try:
         with open(os.path.join(generation.path, "problems.json"), encoding="utf-8") as handle:
             data = json.load(handle)
     except (OSError, ValueError):
         return []
-    return data if isinstance(data, list) else []
+    if not isinstance(data, list):
+        return []
+    return [
+        (item[0], item[1], item[2])
+        for item in data
+        if isinstance(item, list)
+        and len(item) == 3
+        and isinstance(item[0], str)
+        and type(item[1]) is int
+        and isinstance(item[2], str)
+    ]
+
+
+def read_lookup(generation: Generation) -> dict[str, Any]:
+    """Return lookup.json: `names` (normalized name -> slugs) and `titles` (slug -> title).
+
+    Raises OSError or ValueError when it is damaged: unreadable, the wrong shape, or a name
+    that leads to a slug without a title.
+    """
+    data = read_json(generation.lookup, "names")
+    names, titles = data["names"], data.get("titles")
+    if not isinstance(titles, dict) or not all(
+        isinstance(title, str) and SLUG_RE.fullmatch(slug) for slug, title in titles.items()
+    ):
+        raise ValueError("lookup.json: the title table is damaged")
+    if not isinstance(names, dict) or not all(
+        isinstance(slugs, list) and slugs and all(isinstance(slug, str) and slug in titles for slug in slugs)
+        for slugs in names.values()
+    ):
+        raise ValueError("lookup.json: the name table is damaged")
+    return data
 
 
 def remove_tree(path: StrPath) -> None:

@@ -54,3 +54,8 @@ def test_xdg_cache_home_is_honoured(installed: Path, tmp_path: Path) -> None:
 def test_flag_beats_env_beats_default(checkout: Path, flags: dict, env: dict, expected: tuple) -> None:
     paths = resolve_paths(env=env, package_dir=str(checkout), **flags)
     assert (str(paths.corpus), str(paths.index), paths.corpus_source) == expected
+
+
+def test_a_relative_xdg_cache_home_is_ignored(installed: Path, tmp_path: Path) -> None:
+    paths = resolve_paths(env={"XDG_CACHE_HOME": "relative/cache"}, package_dir=str(installed), home=str(tmp_path))
+    assert paths.index == str(tmp_path / ".cache" / "ideo" / "index")

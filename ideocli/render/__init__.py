@@ -8,9 +8,11 @@ richtext  Rich for terminals (imported only when chosen)
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import ModuleType
-from typing import NamedTuple, TextIO
+from typing import Any, NamedTuple, TextIO
+
+from ideocli.sanitize import clean
 
 FORMATS = ("auto", "rich", "plain", "json")
 COLORS = ("auto", "always", "never")
@@ -48,6 +50,29 @@ def choose_output(stream: TextIO, fmt: str, color: str, env: Mapping[str, str]) 
     return Output(stream, fmt, use_color)
 
 
-def renderer(output: Output) -> ModuleType:
-    """Return the renderer module for an output; Rich is imported only when it is chosen."""
-    return importlib.import_module(MODULES[output.format])
+class Section(NamedTuple):
+    """One section of an entry, as `sections()` renders it."""
+
+    article: Any  # an Article
+    heading: str
+    text: str  # Markdown, several lines
+
+
+class SafeRenderer:
+    """A renderer module whose functions see only clean text (`sanitize.clean`), whatever the format."""
+
+    def __init__(self, module: ModuleType) -> None:
+        self.module = module
+
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        function = getattr(self.module, name)
+
+        def render(out: Output, *args: Any) -> None:
+            function(out, *map(clean, args))
+
+        return render
+
+
+def renderer(output: Output) -> SafeRenderer:
+    """Return the renderer for an output; Rich is imported only when it is chosen."""
+    return SafeRenderer(importlib.import_module(MODULES[output.format]))

@@ -7,8 +7,9 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ideocli.articles import Article, strip_controls
+from ideocli.articles import Article
 from ideocli.errors import ExitCode, IdeoError
+from ideocli.sanitize import clean_text
 from ideocli.library import TreeNode
 from ideocli.render import SCHEMA_VERSION, Output
 from ideocli.store import BuildReport
@@ -31,8 +32,8 @@ def error(out: Output, failure: IdeoError, code: ExitCode) -> None:
             "error": {
                 "code": code.name.lower(),
                 "exit_code": int(code),
-                "message": strip_controls(failure.message),
-                "hints": [strip_controls(hint) for hint in failure.hints],
+                "message": clean_text(failure.message),
+                "hints": [clean_text(hint) for hint in failure.hints],
             }
         },
     )

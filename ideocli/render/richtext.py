@@ -38,9 +38,20 @@ THEME = Theme(
 )
 
 
+class IdeoConsole(Console):
+    """A Rich console that reports a closed pipe as BrokenPipeError, as the other renderers do.
+
+    Rich's own handling exits with status 1, which would be ideo's "not found".
+    """
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def console(out: Output) -> Console:
     """Return a console for this output, built per call so flags and NO_COLOR apply."""
-    return Console(
+    return IdeoConsole(
         file=out.stream,
         theme=THEME,
         force_terminal=out.color or None,
@@ -200,14 +211,17 @@ class ProgressBar:
             TextColumn("building the index"),
             BarColumn(),
             MofNCompleteColumn(),
-            console=Console(stderr=True),
+            console=IdeoConsole(stderr=True),
             transient=True,
         )
         self.task = self.progress.add_task("index", total=total)
+
+    def start(self) -> None:
         self.progress.start()
 
     def update(self, done: int) -> None:
         self.progress.update(self.task, completed=done)
 
     def close(self) -> None:
+        """Clear the bar and show the cursor again."""
         self.progress.stop()
