@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from ideocli.articles import Article
 from ideocli.errors import ExitCode, IdeoError
-from ideocli.sanitize import clean_text
 from ideocli.library import TreeNode
 from ideocli.render import SCHEMA_VERSION, Output
+from ideocli.sanitize import clean_text
 from ideocli.store import BuildReport
 
 if TYPE_CHECKING:
