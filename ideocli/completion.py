@@ -9,24 +9,40 @@ from __future__ import annotations
 
 import os
 import re
+from typing import Any
 
 from ideocli.articles import normalize_name
 from ideocli.layout import VOCABULARY_FILE, entry_paths
 from ideocli.paths import Paths
-from ideocli.store import Generation, read_json, read_pointer
 
 FAMILY_LINE_RE = re.compile(r"^\s+-\s+['\"]?([^'\"#\s]+)")
+# The index layout of ideocli.store (CURRENT names the live generation, which holds lookup.json),
+# read directly: importing the store costs more than a whole completion may take.
+POINTER = "CURRENT"
+LOOKUP = "lookup.json"
+
+
+def read_lookup(index: str) -> dict[str, Any] | None:
+    """Return the live generation's name lookup, or None when there is no usable index."""
+    import json
+
+    try:
+        with open(os.path.join(index, POINTER), encoding="utf-8") as handle:
+            generation = json.load(handle)["generation"]
+        with open(os.path.join(index, generation, LOOKUP), encoding="utf-8") as handle:
+            lookup = json.load(handle)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if isinstance(lookup, dict) and isinstance(lookup.get("names"), dict) and isinstance(lookup.get("titles"), dict):
+        return lookup
+    return None
 
 
 def read_names(paths: Paths) -> tuple[dict[str, list[str]], dict[str, str]]:
     """Return (normalized name -> slugs, slug -> title) from the live index, or slugs from file names."""
-    pointer = read_pointer(paths.index)
-    if pointer is not None:
-        try:
-            lookup = read_json(Generation(os.path.join(paths.index, pointer["generation"])).lookup, "names")
-            return lookup["names"], lookup["titles"]
-        except (OSError, ValueError, KeyError):
-            pass
+    lookup = read_lookup(paths.index)
+    if lookup is not None:
+        return lookup["names"], lookup["titles"]
     slugs = [os.path.basename(path)[:-3] for path, _ in entry_paths(paths.corpus)]
     return {normalize_name(slug): [slug] for slug in slugs}, {slug: slug for slug in slugs}
 
