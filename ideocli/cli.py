@@ -156,10 +156,13 @@ def paged(output: Any) -> Any:
     ctx = click.get_current_context()
     if ctx.meta.get("no_pager") or not is_terminal(sys.stdout):
         return output
-    from ideocli.pager import Pager, pager_command
+    from ideocli.pager import Pager, pager_available, pager_command
 
     command = pager_command(os.environ)
     if command is None:
+        return output
+    if not pager_available(command):
+        click.echo(f"ideo: warning: cannot run the pager {command!r}; printing directly", err=True)
         return output
     sys.stdout.flush()
     pager = Pager(command, getattr(sys.stdout, "encoding", None), getattr(sys.stdout, "errors", None))

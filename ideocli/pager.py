@@ -25,13 +25,30 @@ def pager_command(env: Mapping[str, str]) -> str | None:
     return DEFAULT_PAGER if shutil.which("less") else None
 
 
+def pager_available(command: str) -> bool:
+    """True unless the pager's program is plainly missing (then the caller should print directly)."""
+    import shlex
+
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return True  # let the shell report it
+    words = [word for word in words if "=" not in word or word.startswith(("-", "/"))]  # skip VAR=value
+    return not words or shutil.which(words[0]) is not None
+
+
 class Pager:
     """A text stream into a pager process; once the reader quits, further writes are dropped silently."""
 
     def __init__(self, command: str, encoding: str | None = None, errors: str | None = None) -> None:
         self.encoding = encoding or "utf-8"
+        import os
+
+        env = dict(os.environ)
+        env.setdefault("LESS", "FRX")  # as git does: a bare `less` in $PAGER still keeps colours
+        env.setdefault("LV", "-c")
         self.process = subprocess.Popen(
-            command, shell=True, stdin=subprocess.PIPE, encoding=self.encoding, errors=errors or "replace"
+            command, shell=True, stdin=subprocess.PIPE, encoding=self.encoding, errors=errors or "replace", env=env
         )
         self.quit = False
         # Ctrl-C belongs to the pager (less uses it to stop a search); we just wait for it to exit.

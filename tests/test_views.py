@@ -221,7 +221,12 @@ def unquote_dot(text: str) -> str:
 
 MERMAID_ID = r"n_[A-Za-z0-9_]+"
 MERMAID_LABEL = r'"[^"<>`\n]*"'
-MERMAID_SHAPES = [rf"\[{MERMAID_LABEL}\]", rf"\(\[{MERMAID_LABEL}\]\)", rf"\[/{MERMAID_LABEL}/\]", rf"\[\[{MERMAID_LABEL}\]\]"]
+MERMAID_SHAPES = [
+    rf"\[{MERMAID_LABEL}\]",
+    rf"\(\[{MERMAID_LABEL}\]\)",
+    rf"\[/{MERMAID_LABEL}/\]",
+    rf"\[\[{MERMAID_LABEL}\]\]",
+]
 # The link tokens of Mermaid's flowchart lexer (flow.jison): normal, thick and dotted links.
 MERMAID_LINK = r"(?:[xo<]?--+[-xo>]|[xo<]?==+[=xo>]|[xo<]?-?\.+-[xo>]?)"
 MERMAID_STYLE = r"[a-z-]+:[#A-Za-z0-9]+(?:,[a-z-]+:[#A-Za-z0-9]+)*"
@@ -257,7 +262,11 @@ def check_mermaid(text: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     "args",
-    [["graph", "--format"], ["graph", "alphaism", "--depth", "2", "--format"], ["graph", "--relation", "all", "--format"]],
+    [
+        ["graph", "--format"],
+        ["graph", "alphaism", "--depth", "2", "--format"],
+        ["graph", "--relation", "all", "--format"],
+    ],
 )
 def test_dot_and_mermaid_follow_their_grammars(args: list[str]) -> None:
     dot = run(*args, "dot").stdout
@@ -298,7 +307,9 @@ def test_graph_json_is_a_node_link_document() -> None:
     assert all(link["source"] in ids and link["target"] in ids for link in document["links"])
     assert {"source": "alphaism", "target": "betaism", "relation": "derived_from", "mutual": False} in document["links"]
     # a term that lists its ideology back is one edge, not two
-    assert not [link for link in document["links"] if link["relation"] == "ideologies" and link["source"] == "grand-council"]
+    assert not [
+        link for link in document["links"] if link["relation"] == "ideologies" and link["source"] == "grand-council"
+    ]
     people = json.loads(run("graph", "alphaism", "--relation", "people", "--format", "json").stdout)
     assert {node["id"] for node in people["nodes"]} == {"alphaism", "ada-example", "ben-sample"}
 
@@ -425,6 +436,13 @@ def test_pager_command_order() -> None:
     assert pager_command({}) == (DEFAULT_PAGER if shutil.which("less") else None)
 
 
+def test_pager_availability() -> None:
+    from ideocli.pager import pager_available
+
+    assert pager_available("sh -c 'cat'") and pager_available("LESS=R sh")
+    assert not pager_available("no-such-pager-at-all -R")
+
+
 def test_pager_that_quits_early_is_not_an_error() -> None:
     from ideocli.pager import Pager
 
@@ -465,7 +483,9 @@ def terminal_env(corpus: Path, tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
-def test_long_output_on_a_terminal_goes_through_the_pager_in_colour(terminal_env: dict[str, str], tmp_path: Path) -> None:
+def test_long_output_on_a_terminal_goes_through_the_pager_in_colour(
+    terminal_env: dict[str, str], tmp_path: Path
+) -> None:
     paged = tmp_path / "paged.txt"
     env = {**terminal_env, "IDEO_PAGER": f"cat > {paged}", "PAGER": "false"}
     code, screen, stderr = on_a_terminal(["compare", "alphaism", "gammaism"], env)
@@ -480,6 +500,9 @@ def test_long_output_on_a_terminal_goes_through_the_pager_in_colour(terminal_env
     assert code == 0 and not paged.exists() and "Alphaism" in screen
     code, screen, _ = on_a_terminal(["show", "alphaism", "--summary"], env)  # one line: never paged
     assert code == 0 and not paged.exists()
+    code, screen, stderr = on_a_terminal(["list"], {**env, "IDEO_PAGER": "no-such-pager --flag"})
+    assert code == 0 and "alphaism" in screen
+    assert stderr == "ideo: warning: cannot run the pager 'no-such-pager --flag'; printing directly\n"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
