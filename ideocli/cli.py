@@ -624,7 +624,7 @@ def graph(state: State, name: str | None, depth: int | None, relations: str | No
       ideo graph leninism --relation derived_from,opposed_to --format mermaid
       ideo graph --relation derived_from --format json > lineage.json
     """
-    from ideocli.views import GRAPH_RELATIONS, RELATIONS, lineage, parse_relations
+    from ideocli.views import RELATIONS, lineage, parse_relations
     from ideocli.views import graph as cross_references
 
     library = state.library()
@@ -653,7 +653,7 @@ def graph(state: State, name: str | None, depth: int | None, relations: str | No
     output, render = output_for(fmt, color, page=True)
     render.lineage(output, tree)
     if slug and not tree.roots[0].children:
-        shown = " or ".join(name.replace("_", " ") for name in chosen if name in GRAPH_RELATIONS)
+        shown = " or ".join(relation.replace("_", " ") for relation in chosen)
         click.echo(f"ideo: nothing in the corpus names {tree.roots[0].title} in {shown}", err=True)
 
 
