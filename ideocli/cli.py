@@ -238,11 +238,99 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def output_for(fmt: str, color: str) -> Any:
+def output_for(fmt: str, color: str, *, page: bool = False) -> Any:
     from ideocli.render import choose_output, renderer
 
     output = choose_output(sys.stdout, fmt, color, os.environ)
+    if page:
+        output = paged(output)
     return output, renderer(output)
+
+
+def set_no_pager(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta["no_pager"] = True  # meta is shared by every context of one invocation
+
+
+no_pager_option = click.option(
+    "--no-pager",
+    is_flag=True,
+    expose_value=False,
+    callback=set_no_pager,
+    help="Never send long output through a pager ($IDEO_PAGER, $PAGER or less -FRX).",
+)
+
+
+def paged(output: Any) -> Any:
+    """Return `output` redirected into a pager when stdout is a terminal and paging is not turned off."""
+    from ideocli.render import is_terminal
+
+    ctx = click.get_current_context()
+    if ctx.meta.get("no_pager") or not is_terminal(sys.stdout):
+        return output
+    from ideocli.pager import Pager, pager_available, pager_command
+
+    command = pager_command(os.environ)
+    if command is None:
+        return output
+    if not pager_available(command):
+        click.echo(f"ideo: warning: cannot run the pager {command!r}; printing directly", err=True)
+        return output
+    sys.stdout.flush()
+    pager = Pager(command, getattr(sys.stdout, "encoding", None), getattr(sys.stdout, "errors", None))
+    ctx.call_on_close(pager.close)
+    return output._replace(stream=pager)
+
+
+def completion_paths(ctx: click.Context) -> Paths:
+    """The paths a completion should read, from --corpus/--index-dir typed so far or the environment."""
+    root = ctx.find_root()
+    return resolve_paths(
+        corpus_flag=root.params.get("corpus_dir"), index_flag=root.params.get("index_dir"), env=os.environ
+    )
+
+
+def complete_entry(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    from click.shell_completion import CompletionItem
+
+    from ideocli.completion import complete_names
+
+    try:
+        return [CompletionItem(slug, help=title) for slug, title in complete_names(completion_paths(ctx), incomplete)]
+    except Exception:  # a completion must never print a traceback into the user's shell
+        return []
+
+
+def complete_family(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from ideocli.completion import complete_families
+
+    try:
+        return complete_families(completion_paths(ctx), incomplete)
+    except Exception:
+        return []
+
+
+def complete_relation(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from ideocli.completion import complete_relations
+    from ideocli.views import GRAPH_RELATIONS
+
+    return complete_relations(incomplete, (*GRAPH_RELATIONS, "all"))
+
+
+class YearType(click.ParamType):
+    """A year: 1917, -356 or 356BCE."""
+
+    name = "year"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        from ideocli.views import parse_year
+
+        try:
+            return parse_year(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
 
 
 def count_entries(paths: Paths) -> int:
@@ -261,6 +349,7 @@ def count_entries(paths: Paths) -> int:
     help="Index directory (default: index/ in a checkout, else the user cache; env IDEO_INDEX).",
 )
 @click.option("--version", "show_version", is_flag=True, help="Print the version and the corpus size, then exit.")
+@no_pager_option
 @click.pass_context
 def cli(ctx: click.Context, corpus_dir: str | None, index_dir: str | None, show_version: bool) -> None:
     """ideo: political ideologies and the concepts of political thought, offline.
@@ -277,6 +366,9 @@ def cli(ctx: click.Context, corpus_dir: str | None, index_dir: str | None, show_
       ideo related trotskyism --depth 2
       ideo list --kind term
       ideo show trotskyism --summary | fold -s
+      ideo compare trotskyism stalinism
+      ideo timeline --family anarchism
+      ideo graph marxism
     """
     paths = resolve_paths(corpus_flag=corpus_dir, index_flag=index_dir, env=os.environ)
     ctx.obj = State(paths)
@@ -288,10 +380,11 @@ def cli(ctx: click.Context, corpus_dir: str | None, index_dir: str | None, show_
 
 
 @cli.command()
-@click.argument("names", nargs=-1, required=True)
+@click.argument("names", nargs=-1, required=True, shell_complete=complete_entry)
 @click.option("--summary", is_flag=True, help="Only the summary: one line of plain text per NAME when piped.")
 @click.option("--section", metavar="NAME", help="Only one section of the body, e.g. History or 'Core ideas'.")
 @output_options
+@no_pager_option
 @click.pass_obj
 def show(state: State, names: tuple[str, ...], summary: bool, section: str | None, fmt: str, color: str) -> None:
     """Show entries by slug, title or alias (case and punctuation do not matter).
@@ -305,7 +398,7 @@ def show(state: State, names: tuple[str, ...], summary: bool, section: str | Non
     """
     library = state.library()
     articles = [library.resolve(name) for name in names]
-    output, render = output_for(fmt, color)
+    output, render = output_for(fmt, color, page=not summary)
     if summary:
         render.summaries(output, articles)
     elif section:
@@ -315,7 +408,7 @@ def show(state: State, names: tuple[str, ...], summary: bool, section: str | Non
 
 
 @cli.command()
-@click.argument("terms", nargs=-1, required=True)
+@click.argument("terms", nargs=-1, required=True, shell_complete=complete_entry)
 @output_options
 @click.pass_obj
 def define(state: State, terms: tuple[str, ...], fmt: str, color: str) -> None:
@@ -350,7 +443,9 @@ class QueryCommand(click.Command):
 @click.argument("words", nargs=-1, required=True, metavar="QUERY")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="How many results to show.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only one kind of entry.")
-@click.option("--family", metavar="NAME", help="Only entries of one family, e.g. anarchism.")
+@click.option(
+    "--family", metavar="NAME", shell_complete=complete_family, help="Only entries of one family, e.g. anarchism."
+)
 @click.option("--subject", type=click.Choice(SUBJECTS), help="Only glossary entries of one subject.")
 @click.option(
     "--since", type=int, metavar="YEAR", help="Only entries founded (born, dated) in or after YEAR; -500 is 500 BCE."
@@ -410,11 +505,12 @@ def search(
 
 
 @cli.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete_entry)
 @click.option(
     "--depth", type=click.IntRange(1, 5), default=1, show_default=True, help="How many levels of relations to follow."
 )
 @output_options
+@no_pager_option
 @click.pass_obj
 def related(state: State, name: str, depth: int, fmt: str, color: str) -> None:
     """Show the cross-reference neighbourhood of an entry as a tree.
@@ -430,16 +526,19 @@ def related(state: State, name: str, depth: int, fmt: str, color: str) -> None:
     """
     library = state.library()
     article = library.resolve(name)
-    output, render = output_for(fmt, color)
+    output, render = output_for(fmt, color, page=True)
     render.tree(output, library.related_tree(article.slug, depth))
 
 
 @cli.command("list")
 @click.option("--kind", type=click.Choice(KINDS), help="Only one kind; person and text include cards.")
-@click.option("--family", metavar="NAME", help="Only entries of one family, e.g. socialism.")
+@click.option(
+    "--family", metavar="NAME", shell_complete=complete_family, help="Only entries of one family, e.g. socialism."
+)
 @click.option("--subject", type=click.Choice(SUBJECTS), help="Only glossary entries of one subject, in date order.")
 @click.option("--long", "long_", is_flag=True, help="Add titles and summaries.")
 @output_options
+@no_pager_option
 @click.pass_obj
 def list_(
     state: State, kind: str | None, family: str | None, subject: str | None, long_: bool, fmt: str, color: str
@@ -460,7 +559,7 @@ def list_(
     articles = library.listing(kind, family, subject)
     if not articles:
         raise NotFound("no entries match those filters")
-    output, render = output_for(fmt, color)
+    output, render = output_for(fmt, color, page=True)
     render.listing(output, articles, long_)
 
 
@@ -521,6 +620,211 @@ def paths(state: State) -> None:
     """
     click.echo(f"corpus\t{clean_text(state.paths.corpus)}\t({state.paths.corpus_source})")
     click.echo(f"index\t{clean_text(state.paths.index)}\t({state.paths.index_source})")
+
+
+# --- views: compare, timeline, graph, random; shell completion --------------------------------
+
+PICKABLE_KINDS = ("ideology", "term", "person")  # cards are never picked or placed
+
+
+@cli.command()
+@click.argument("names", nargs=-1, required=True, metavar="NAME NAME [NAME...]", shell_complete=complete_entry)
+@output_options
+@no_pager_option
+@click.pass_obj
+def compare(state: State, names: tuple[str, ...], fmt: str, color: str) -> None:
+    """Compare two to five entries side by side, and say how they relate.
+
+    Shows definition, founding date, era, region, families, key figures and key texts next to
+    each other; then how the entries relate (one derived from the other, opposed, a shared
+    ancestor found by walking derived_from, shared terms and people); then what each has that
+    the others lack.
+
+    \b
+    Examples:
+      ideo compare trotskyism stalinism
+      ideo compare anarchism marxism "social democracy"
+      ideo compare mutualism anarcho-communism --format json
+    """
+    from ideocli.views import compare as compare_entries
+
+    library = state.library()
+    compared = compare_entries(library, [library.resolve(name) for name in names])
+    output, render = output_for(fmt, color, page=True)
+    render.comparison(output, compared)
+
+
+@cli.command()
+@click.option(
+    "--family",
+    metavar="NAME",
+    shell_complete=complete_family,
+    help="Only one family (terms count under the families of their ideologies).",
+)
+@click.option("--kind", type=click.Choice(PICKABLE_KINDS), help="Only one kind of entry.")
+@click.option(
+    "--since", type=YearType(), metavar="YEAR", help="Only entries dated in or after YEAR (-356 or 356BCE for BCE)."
+)
+@click.option("--until", type=YearType(), metavar="YEAR", help="Only entries dated in or before YEAR.")
+@output_options
+@no_pager_option
+@click.pass_obj
+def timeline(
+    state: State, family: str | None, kind: str | None, since: int | None, until: int | None, fmt: str, color: str
+) -> None:
+    """Place entries on a time line: ideologies by founding, terms by date, people by birth.
+
+    On a terminal, a chart grouped by family: a marker at the year, a bar over a life or an
+    event's span, a faint line for what runs to the present. Piped, one
+    year<TAB>slug<TAB>title line per entry, in order; BCE years read "356 BCE".
+
+    \b
+    Examples:
+      ideo timeline --family anarchism
+      ideo timeline --kind person --until 1800
+      ideo timeline --since 1900 --until 1945 | cut -f 1,3
+      ideo timeline --family marxism --format json
+    """
+    from ideocli.views import timeline as place
+
+    library = state.library()
+    placed = place(library, family=family, kind=kind, since=since, until=until)
+    output, render = output_for(fmt, color, page=True)
+    render.timeline(output, placed)
+
+
+GRAPH_FORMATS = (*FORMATS, "dot", "mermaid")
+
+
+@cli.command()
+@click.argument("name", required=False, shell_complete=complete_entry)
+@click.option("--depth", type=click.IntRange(1, 10), help="Levels to follow [tree: all; graph around NAME: 1].")
+@click.option(
+    "--relation",
+    "relations",
+    metavar="LIST",
+    shell_complete=complete_relation,
+    help="Comma-separated relations to follow: derived_from, related, opposed_to, terms, ideologies, people, "
+    "or all [tree: derived_from; graph: all but people].",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(GRAPH_FORMATS),
+    default="auto",
+    show_default=True,
+    help="dot (Graphviz), mermaid or json (node-link) for the graph; auto, rich or plain for the tree.",
+)
+@click.option(
+    "--color",
+    type=click.Choice(COLORS),
+    default="auto",
+    show_default=True,
+    help="Colour: auto follows the terminal; NO_COLOR and TERM=dumb turn it off.",
+)
+@no_pager_option
+@click.pass_obj
+def graph(state: State, name: str | None, depth: int | None, relations: str | None, fmt: str, color: str) -> None:
+    """Draw the cross-reference graph, or the tree of what grew out of an entry.
+
+    With --format dot, mermaid or json: the graph of the whole corpus, or of the entries within
+    --depth steps of NAME, for Graphviz, Mermaid (renders on code hosts) or scripts. Edges point
+    from an entry to what it names; labels and styles tell the relations apart.
+
+    Otherwise (a terminal, or plain when piped): the descendant tree, following derived_from
+    backwards, so `ideo graph marxism` shows what grew out of Marxism. Without NAME, one tree per
+    tradition that derives from nothing.
+
+    \b
+    Examples:
+      ideo graph marxism
+      ideo graph anarchism --depth 2
+      ideo graph trotskyism --format dot | dot -Tsvg > trotskyism.svg
+      ideo graph leninism --relation derived_from,opposed_to --format mermaid
+      ideo graph --relation derived_from --format json > lineage.json
+    """
+    from ideocli.views import RELATIONS, lineage, parse_relations
+    from ideocli.views import graph as cross_references
+
+    library = state.library()
+    slug = library.resolve(name).slug if name else None
+    if fmt in ("dot", "mermaid", "json"):
+        chosen = parse_relations(relations, default=RELATIONS)
+        drawn = cross_references(library, slug, depth=depth or 1, relations=chosen)
+        if fmt == "json":
+            output, render = output_for("json", color)
+            render.graph(output, drawn)
+            return
+        from ideocli.render import Output, graphtext
+
+        if fmt == "mermaid" and len(drawn.edges) > graphtext.MERMAID_EDGE_LIMIT:
+            click.echo(
+                f"ideo: warning: {len(drawn.edges)} edges; Mermaid draws at most {graphtext.MERMAID_EDGE_LIMIT} "
+                "by default: give a NAME, a smaller --depth or fewer --relation",
+                err=True,
+            )
+        getattr(graphtext, fmt)(Output(sys.stdout, fmt, False), drawn)
+        return
+    chosen = parse_relations(relations, default=("derived_from",))
+    tree = lineage(library, slug, depth=depth, relations=chosen)
+    if not tree.roots:
+        raise NotFound(f"no entry derives from another through {', '.join(chosen)}")
+    output, render = output_for(fmt, color, page=True)
+    render.lineage(output, tree)
+    if slug and not tree.roots[0].children:
+        shown = " or ".join(relation.replace("_", " ") for relation in chosen)
+        click.echo(f"ideo: nothing in the corpus names {tree.roots[0].title} in {shown}", err=True)
+
+
+@cli.command("random")
+@click.option("--kind", type=click.Choice(PICKABLE_KINDS), help="Only one kind of entry.")
+@click.option("--family", metavar="NAME", shell_complete=complete_family, help="Only entries of one family.")
+@click.option("--seed", metavar="TEXT", help='The same seed picks the same entry, e.g. --seed "$(date +%F)".')
+@click.option("--summary", is_flag=True, help="One line, the title and summary: an entry of the moment.")
+@output_options
+@no_pager_option
+@click.pass_obj
+def random_(
+    state: State, kind: str | None, family: str | None, seed: str | None, summary: bool, fmt: str, color: str
+) -> None:
+    """Show one entry picked at random; --summary makes it one line for a shell greeting.
+
+    \b
+    Examples:
+      ideo random
+      ideo random --kind term --summary
+      ideo random --family anarchism --seed "$(date +%F)" --summary
+      ideo random --seed 42 --format json
+    """
+    from ideocli.views import pick
+
+    library = state.library()
+    article = pick(library, kind=kind, family=family, seed=seed)
+    output, render = output_for(fmt, color, page=not summary)
+    if summary:
+        render.moment(output, article)
+    else:
+        render.entries(output, [article], library.titles())
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(("bash", "zsh", "fish")))
+def completion(shell: str) -> None:
+    """Print the script that makes a shell complete ideo's commands, options, entry names and families.
+
+    Completion reads only the small name lookup of the index, so it stays fast.
+
+    \b
+    Examples:
+      ideo completion bash >> ~/.bashrc
+      ideo completion zsh >> ~/.zshrc
+      ideo completion fish > ~/.config/fish/completions/ideo.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    complete = get_completion_class(shell)
+    assert complete is not None  # every choice is a shell Click knows
+    click.echo(complete(cli, {}, "ideo", "_IDEO_COMPLETE").source())
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from ideocli.store import BuildReport
 if TYPE_CHECKING:
     from ideocli.corpus import Problem
     from ideocli.search import SearchResult
+    from ideocli.views import Comparison, Graph, Timeline
 
 
 def emit(out: Output, document: dict[str, Any]) -> None:
@@ -151,3 +152,102 @@ def index_report(out: Output, report: BuildReport) -> None:
             "index": os.path.dirname(report.generation),
         },
     )
+
+
+# --- views: compare, timeline, graph, random ---------------------------------------------------
+
+
+def comparison(out: Output, compared: Comparison) -> None:
+    from ideocli.render.plain import when
+
+    emit(
+        out,
+        {
+            "entries": [
+                {
+                    "slug": a.slug,
+                    "kind": a.kind,
+                    "title": a.title,
+                    "definition": a.definition,
+                    "when": when(a) or None,
+                    "founded": a.founded,
+                    "born": a.born,
+                    "died": a.died,
+                    "date": a.date or None,
+                    "era": a.era,
+                    "region": a.region,
+                    "family": list(a.family),
+                    "key_figures": list(a.key_figures),
+                    "key_texts": [{"title": t.title, "author": t.author, "year": t.year} for t in a.key_texts],
+                    "only": {key: list(items) for key, items in compared.only[a.slug].items()},
+                }
+                for a in compared.entries
+            ],
+            "pairs": [
+                {
+                    "between": [pair.first, pair.second],
+                    "links": [
+                        {"source": link.source, "target": link.target, "relation": link.relation} for link in pair.links
+                    ],
+                    "descent": list(pair.descent),
+                    "shared_ancestors": [
+                        {"slug": anc.slug, "paths": [list(path) for path in anc.paths]} for anc in pair.ancestors
+                    ],
+                    "shared": {key: list(items) for key, items in pair.shared.items()},
+                    "named_differently": [
+                        {"slug": item, "relations": [mine, theirs]} for item, mine, theirs in pair.crossed
+                    ],
+                }
+                for pair in compared.pairs
+            ],
+            "titles": compared.titles,
+        },
+    )
+
+
+def timeline(out: Output, placed: Timeline) -> None:
+    group_of = {entry.slug: name for name, group in placed.groups for entry in group}
+    emit(
+        out,
+        {
+            "entries": [
+                {
+                    "year": e.year,
+                    "end": e.end,
+                    "ongoing": e.ongoing,
+                    "date": e.date or None,
+                    "slug": e.slug,
+                    "title": e.title,
+                    "kind": e.kind,
+                    "family": list(e.families),
+                    "group": group_of[e.slug],
+                }
+                for e in placed.entries
+            ]
+        },
+    )
+
+
+def graph(out: Output, drawn: Graph) -> None:
+    """A node-link document: `nodes` with ids, `links` with source, target and relation."""
+    emit(
+        out,
+        {
+            "directed": True,
+            "root": drawn.root,
+            "depth": drawn.depth,
+            "relations": list(drawn.relations),
+            "nodes": [
+                {"id": n.slug, "title": n.title, "kind": n.kind, "family": list(n.family), "card": n.card}
+                for n in drawn.nodes
+            ],
+            "links": [
+                {"source": e.source, "target": e.target, "relation": e.relation, "mutual": e.mutual}
+                for e in drawn.edges
+            ],
+        },
+    )
+
+
+def moment(out: Output, article: Article) -> None:
+    summaries(out, [article])

@@ -14,6 +14,7 @@ from ideocli.store import BuildReport
 if TYPE_CHECKING:
     from ideocli.corpus import Problem
     from ideocli.search import SearchResult
+    from ideocli.views import Branch, Comparison, Lineage, Pair, Timeline
 
 TREE_LABELS = {**{name: label.lower() for name, label in RELATION_LABELS.items()}, "linked_from": "linked from"}
 
@@ -175,3 +176,168 @@ def index_report(out: Output, report: BuildReport) -> None:
         f"{report.people} people) and {report.cards} cards "
         f"in {report.seconds:.2f} s into {os.path.dirname(report.generation)}",
     )
+
+
+# --- views: compare, timeline, lineage, random -------------------------------------------------
+
+LIST_LABELS = {**RELATION_LABELS, "family": "Families"}
+WHEN_LABELS = {"ideology": "Founded", "person": "Lived", "term": "Date", "text": "Published"}
+LINK_PHRASES = {
+    "derived_from": "{a} is derived from {b}.",
+    "related": "{a} lists {b} as related.",
+    "opposed_to": "{a} is opposed to {b}.",
+    "terms": "{a} relies on the term {b}.",
+    "ideologies": "{a} is a term of {b}.",
+    "mentions": "{a} mentions {b} in its text.",
+}
+MUTUAL_PHRASES = {
+    "related": "{a} and {b} list each other as related.",
+    "opposed_to": "{a} and {b} are opposed to each other.",
+    "mentions": "{a} and {b} mention each other in their texts.",
+}
+SHARED_LABELS = {
+    "family": "Both in the families",
+    "derived_from": "Both derived from",
+    "related": "Both related to",
+    "opposed_to": "Both opposed to",
+    "terms": "Shared terms",
+    "people": "Shared people",
+}
+
+
+def when(article: Article) -> str:
+    """Return an entry's date for display: founded, the event's date, or a person's birth and death."""
+    from ideocli.views import end_year, start_year
+
+    start = start_year(article)
+    if start is None:
+        return ""
+    shown = article.date if article.date and not article.date.startswith("-") else year(start)
+    end = end_year(article)
+    return f"{shown}–{year(end)}" if end is not None else shown
+
+
+def comparison_rows(comparison: Comparison, separator: str = "; ") -> list[tuple[str, list[str]]]:
+    """Return the side-by-side rows (label, one value per entry), leaving out rows empty for all."""
+    articles = comparison.entries
+    kinds = {article.kind for article in articles}
+    rows = []
+    if len(kinds) > 1:
+        rows.append(("Kind", [article.kind for article in articles]))
+    rows += [
+        ("Definition", [article.definition for article in articles]),
+        (WHEN_LABELS.get(kinds.pop(), "Dates") if len(kinds) == 1 else "Dates", [when(a) for a in articles]),
+        ("Era", [article.era for article in articles]),
+        ("Region", [article.region for article in articles]),
+        ("Families", [", ".join(article.family) for article in articles]),
+        ("Key figures", [", ".join(article.key_figures) for article in articles]),
+        ("Key texts", [separator.join(key_text_line(text) for text in article.key_texts) for article in articles]),
+    ]
+    return [(label, values) for label, values in rows if any(values)]
+
+
+def pair_lines(pair: Pair, titles: Mapping[str, str]) -> list[str]:
+    """Return sentences saying how two compared entries relate."""
+
+    def name(slug: str) -> str:
+        return titles.get(slug, slug)
+
+    def chain(path: Sequence[str]) -> str:
+        return " → ".join(name(slug) for slug in path)
+
+    lines = []
+    links = {(link.source, link.relation) for link in pair.links}
+    for link in pair.links:
+        a, b = name(link.source), name(link.target)
+        if (link.target, link.relation) in links and link.relation in MUTUAL_PHRASES:
+            if link.source == pair.first:  # said once for both
+                lines.append(MUTUAL_PHRASES[link.relation].format(a=a, b=b))
+        else:
+            lines.append(LINK_PHRASES[link.relation].format(a=a, b=b))
+    if len(pair.descent) > 2:
+        middle = " and ".join(name(slug) for slug in pair.descent[1:-1])
+        lines.append(
+            f"{name(pair.descent[0])} descends from {name(pair.descent[-1])} through {middle}: {chain(pair.descent)}."
+        )
+    for ancestor in pair.ancestors:
+        lines.append(f"Shared ancestor: {name(ancestor.slug)} ({'; '.join(chain(path) for path in ancestor.paths)}).")
+    if not lines:
+        lines.append("Neither names the other, and they share no ancestor through derived_from.")
+    ancestors = {ancestor.slug for ancestor in pair.ancestors}
+    for key, items in pair.shared.items():
+        if key == "derived_from" and set(items) <= ancestors:
+            continue  # already said as a shared ancestor
+        shown = ", ".join(items if key == "family" else map(name, items))
+        lines.append(f"{SHARED_LABELS[key]}: {shown}.")
+    if pair.crossed:
+        first, second = name(pair.first), name(pair.second)
+        shown = "; ".join(
+            f"{name(item)} ({first}: {TREE_LABELS[mine]}, {second}: {TREE_LABELS[theirs]})"
+            for item, mine, theirs in pair.crossed
+        )
+        lines.append(f"Both name, in different ways: {shown}.")
+    return lines
+
+
+def only_lines(comparison: Comparison, slug: str) -> list[tuple[str, str]]:
+    """Return (label, names) for what one compared entry has and the others lack."""
+    titles = comparison.titles
+    return [
+        (LIST_LABELS[key], ", ".join(items if key == "family" else (titles.get(item, item) for item in items)))
+        for key, items in comparison.only[slug].items()
+    ]
+
+
+def comparison(out: Output, compared: Comparison) -> None:
+    titles = compared.titles
+    heading = " vs ".join(article.title for article in compared.entries)
+    write(out, heading)
+    write(out, "=" * len(heading))
+    for label, values in comparison_rows(compared):
+        write(out)
+        write(out, label)
+        for article, value in zip(compared.entries, values, strict=True):
+            write(out, f"  {article.title}: {value or '-'}")
+    write(out)
+    write(out, "How they relate")
+    for pair in compared.pairs:
+        indent = "  "
+        if len(compared.pairs) > 1:
+            write(out, f"  {titles[pair.first]} and {titles[pair.second]}")
+            indent = "    "
+        for line in pair_lines(pair, titles):
+            write(out, f"{indent}{line}")
+    for article in compared.entries:
+        rows = only_lines(compared, article.slug)
+        if rows:
+            write(out)
+            write(out, f"Only in {article.title}")
+            for label, names in rows:
+                write(out, f"  {label}: {names}")
+
+
+def timeline(out: Output, placed: Timeline) -> None:
+    for entry in placed.entries:
+        write(out, f"{year(entry.year)}\t{entry.slug}\t{entry.title}")
+
+
+def lineage(out: Output, tree: Lineage) -> None:
+    labelled = len(tree.relations) > 1
+
+    def walk(branch: Branch, depth: int) -> None:
+        for child in branch.children:
+            label = f" ({TREE_LABELS[child.relation]})" if labelled else ""
+            note = " (see above)" if child.repeated else ""
+            write(out, f"{'  ' * depth}{child.title} [{child.slug}]{label}{note}")
+            walk(child, depth + 1)
+
+    for number, root in enumerate(tree.roots):
+        if number:
+            write(out)
+        write(out, f"{root.title} [{root.slug}]")
+        walk(root, 1)
+
+
+def moment(out: Output, article: Article) -> None:
+    """One line for a shell greeting: the title and the summary."""
+    write(out, f"{article.title}: {one_line(article.summary)}")

@@ -21,7 +21,9 @@ from ideocli.store import BuildReport
 
 if TYPE_CHECKING:
     from ideocli.corpus import Problem
+    from ideocli.render.chart import Axis
     from ideocli.search import SearchResult
+    from ideocli.views import Branch, Comparison, Lineage, Timeline, TimelineEntry
 
 THEME = Theme(
     {
@@ -225,3 +227,129 @@ class ProgressBar:
     def close(self) -> None:
         """Clear the bar and show the cursor again."""
         self.progress.stop()
+
+
+# --- views: compare, timeline, lineage, random -------------------------------------------------
+
+LABEL_WIDTH = 12
+
+
+def comparison_table(compared: Comparison) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False, padding=(0, 1))
+    table.add_column("", style="ideo.label", width=LABEL_WIDTH, no_wrap=True)
+    for article in compared.entries:
+        table.add_column(Text(article.title, style="ideo.title"), ratio=1, overflow="fold")
+    return table
+
+
+def comparison(out: Output, compared: Comparison) -> None:
+    from ideocli.render.plain import LIST_LABELS, comparison_rows, only_lines, pair_lines
+
+    con = console(out)
+    titles = compared.titles
+    con.print(Text(" vs ".join(article.title for article in compared.entries), style="ideo.title"))
+    table = comparison_table(compared)
+    rows = comparison_rows(compared, separator="\n")
+    for number, (label, values) in enumerate(rows):
+        style = "ideo.definition" if label == "Definition" else ""
+        table.add_row(label, *(Text(value or "–", style=style) for value in values), end_section=number < len(rows) - 1)
+    con.print(table)
+    con.print()
+    con.print(Text("How they relate", style="ideo.title"))
+    bullets = Table.grid(padding=(0, 1))
+    bullets.add_column(no_wrap=True)
+    bullets.add_column(ratio=1)
+    for pair in compared.pairs:
+        if len(compared.pairs) > 1:
+            bullets.add_row("", Text(f"{titles[pair.first]} and {titles[pair.second]}", style="ideo.label"))
+        for line in pair_lines(pair, titles):
+            bullets.add_row(" •", Text(line))
+    con.print(bullets)
+    keys = [key for key in ("family", "derived_from", "related", "opposed_to", "terms", "people")
+            if any(key in compared.only[article.slug] for article in compared.entries)]  # fmt: skip
+    if keys:
+        con.print()
+        con.print(Text("Only in one of them", style="ideo.title"))
+        table = comparison_table(compared)
+        own = {article.slug: dict(only_lines(compared, article.slug)) for article in compared.entries}
+        for number, key in enumerate(keys):
+            label = LIST_LABELS[key]
+            cells = (Text(own[article.slug].get(label, "–"), style="ideo.ref") for article in compared.entries)
+            table.add_row(label, *cells, end_section=number < len(keys) - 1)
+        con.print(table)
+
+
+def timeline(out: Output, placed: Timeline) -> None:
+    from ideocli.render.chart import Axis
+    from ideocli.render.plain import year
+
+    con = console(out)
+    width = max(con.width, 60)
+    year_width = 8
+    title_width = max(16, min(28, (width - year_width) // 3))
+    track_width = width - year_width - title_width - 4
+    years = [e.year for e in placed.entries] + [e.end for e in placed.entries if e.end is not None]
+    axis = Axis(years, track_width)
+    ruler = [" "] * track_width
+    for column, label in axis.ticks():
+        ruler[column : column + len(label)] = label
+    line = ["─"] * track_width
+    for column, _ in axis.ticks():
+        line[column] = "┬"
+    for column in axis.breaks:
+        line[column] = "≈"
+    margin = " " * (year_width + title_width + 4)
+    con.print(Text(margin + "".join(ruler), style="ideo.meta"))
+    con.print(Text(margin + "".join(line), style="ideo.meta"))
+    for name, group in placed.groups:
+        con.print(Text(name, style="ideo.label"))
+        for entry in group:
+            row = Text(f"{year(entry.year):>{year_width}}  ", style="ideo.meta")
+            title = entry.title if len(entry.title) <= title_width else entry.title[: title_width - 1] + "…"
+            row.append(f"{title:<{title_width}}  ")
+            row.append_text(track(axis, entry, track_width))
+            con.print(row, no_wrap=True, overflow="crop")
+    legend = f"{len(placed.entries)} entries; ● founded or dated, ━ a life or a span, ┄ to the present"
+    con.print(Text(legend, style="ideo.meta"))
+
+
+def track(axis: Axis, entry: TimelineEntry, width: int) -> Text:
+    """Return one chart row: a marker at the start, a bar over a span, a faint line to the present."""
+    cells = [(" ", "")] * width
+    for column in axis.breaks:
+        cells[column] = ("┊", "ideo.meta")
+    start = axis.column(entry.year)
+    end = axis.column(entry.end) if entry.end is not None else start
+    if entry.ongoing:
+        for column in range(max(start, end) + 1, width):
+            cells[column] = ("┄", "ideo.meta")
+    for column in range(start + 1, end + 1):
+        cells[column] = ("━", "ideo.ref")
+    cells[start] = ("●", "ideo.match")
+    text = Text()
+    for char, style in cells:
+        text.append(char, style=style or None)
+    return text
+
+
+def lineage(out: Output, tree: Lineage) -> None:
+    con = console(out)
+    labelled = len(tree.relations) > 1
+
+    def walk(branch: Branch, node: Tree) -> None:
+        for child in branch.children:
+            label = Text(child.title, style="ideo.ref")
+            if labelled:
+                label.append(f"  {TREE_LABELS[child.relation]}", style="ideo.meta")
+            if child.repeated:
+                label.append(" (see above)", style="ideo.meta")
+            walk(child, node.add(label))
+
+    for root in tree.roots:
+        top = Tree(Text.assemble((root.title, "ideo.title"), (f"  {root.kind} · {root.slug}", "ideo.meta")))
+        walk(root, top)
+        con.print(top)
+
+
+def moment(out: Output, article: Article) -> None:
+    summaries(out, [article])

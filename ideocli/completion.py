@@ -1,0 +1,100 @@
+"""Shell completion of entry names and families, fast enough to run on every Tab.
+
+Completion reads only the small name lookup of the live index generation (or, before any index
+exists, the corpus file names) and the family list of vocabulary.yaml: it never builds the
+index, and never imports Whoosh, YAML or Rich.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from ideocli.articles import normalize_name
+from ideocli.layout import VOCABULARY_FILE, entry_paths
+from ideocli.paths import Paths
+
+FAMILY_LINE_RE = re.compile(r"^\s+-\s+['\"]?([^'\"#\s]+)")
+# The index layout of ideocli.store (CURRENT names the live generation, which holds lookup.json),
+# read directly: importing the store costs more than a whole completion may take.
+POINTER = "CURRENT"
+LOOKUP = "lookup.json"
+
+
+def read_lookup(index: str) -> dict[str, Any] | None:
+    """Return the live generation's name lookup, or None when there is no usable index."""
+    import json
+
+    try:
+        with open(os.path.join(index, POINTER), encoding="utf-8") as handle:
+            generation = json.load(handle)["generation"]
+        with open(os.path.join(index, generation, LOOKUP), encoding="utf-8") as handle:
+            lookup = json.load(handle)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if isinstance(lookup, dict) and isinstance(lookup.get("names"), dict) and isinstance(lookup.get("titles"), dict):
+        return lookup
+    return None
+
+
+def read_names(paths: Paths) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Return (normalized name -> slugs, slug -> title) from the live index, or slugs from file names."""
+    lookup = read_lookup(paths.index)
+    if lookup is not None:
+        return lookup["names"], lookup["titles"]
+    slugs = [os.path.basename(path)[:-3] for path, _ in entry_paths(paths.corpus)]
+    return {normalize_name(slug): [slug] for slug in slugs}, {slug: slug for slug in slugs}
+
+
+def complete_names(paths: Paths, incomplete: str) -> list[tuple[str, str]]:
+    """Return (slug, title) for the entries whose slug, title or alias starts with `incomplete`.
+
+    Slug prefixes come first; only when none matches are titles and aliases tried, as a whole and
+    then word by word ("trot" finds trotskyism; "Leon Tr" and "trotsky" find leon-trotsky). The
+    shell then replaces the word typed with the slug.
+    """
+    names, titles = read_names(paths)
+    typed = incomplete.strip().strip("'\"").lower()
+    found = sorted(slug for slug in titles if slug.startswith(typed))
+    if not found and typed:
+        wanted = normalize_name(typed)
+        keys = [key for key in names if key.startswith(wanted)]
+        if not keys:
+            keys = [key for key in names if any(word.startswith(wanted) for word in key.split())]
+        found = sorted({slug for key in keys for slug in names[key]})
+    return [(slug, titles.get(slug, slug)) for slug in found]
+
+
+def read_families(paths: Paths) -> list[str]:
+    """Return the families listed in the corpus's vocabulary.yaml (a line scan; no YAML parser)."""
+    try:
+        with open(os.path.join(paths.corpus, VOCABULARY_FILE), encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    families: list[str] = []
+    inside = False
+    for line in lines:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            inside = line.split(":")[0].strip() == "families"
+            continue
+        match = FAMILY_LINE_RE.match(line)
+        if inside and match:
+            families.append(match.group(1))
+    return families
+
+
+def complete_families(paths: Paths, incomplete: str) -> list[str]:
+    typed = incomplete.lower()
+    return sorted(family for family in read_families(paths) if family.startswith(typed))
+
+
+def complete_relations(incomplete: str, choices: tuple[str, ...]) -> list[str]:
+    """Complete the last name of a comma-separated list ("derived_from,op" -> "derived_from,opposed_to")."""
+    done, _, last = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    chosen = set(done.split(",")) if done else set()
+    return [f"{prefix}{name}" for name in choices if name.startswith(last.lower()) and name not in chosen]
