@@ -132,3 +132,111 @@ def test_missing_corpus_is_a_corpus_problem(tmp_path: Path) -> None:
 def test_reflow_joins_paragraph_lines_but_keeps_list_items() -> None:
     text = "One\ntwo.\n\n- a\n  continued\n- b\n1. c"
     assert reflow(text) == "One two.\n\n- a continued\n- b\n1. c"
+
+
+@pytest.mark.parametrize(
+    ("variants", "key"),
+    [
+        (["collectivisation", "collectivization", "Collectivisation"], "collectivization"),
+        (["labour movement", "labor movement"], "labor movement"),
+        (["defence", "defense"], "defense"),
+        (["centre", "center"], "center"),
+        (["analyse", "analyze"], "analyze"),
+        (["programme", "program"], "program"),
+        (["Eco-socialism", "eco socialism", "ecosocialism", "Eco–socialism"], "ecosocialism"),
+        (["non-aligned", "nonaligned", "non aligned"], "nonaligned"),
+        (["anti-colonial", "anticolonial"], "anticolonial"),
+        (["Neo-Nazism", "neo nazism", "neonazism"], "neonazism"),
+    ],
+)
+def test_spelling_variants_fold_to_one_key(variants: list[str], key: str) -> None:
+    assert {normalize_name(variant) for variant in variants} == {key}
+
+
+@pytest.mark.parametrize("word", ["rise", "wise", "precise", "crises", "promise", "exercise", "post office", "pan"])
+def test_words_that_only_look_foldable_are_left_alone(word: str) -> None:
+    assert normalize_name(word) == word
+
+
+PERSON = """---
+title: Ada Example
+aliases: [Example]
+summary: >-
+  Ada Example was a fictional theorist invented for these tests, remembered for a doctrine of patient
+  reform and for a famous quarrel with the Betaists.
+definition: Fictional theorist (1850-1920) of patient reform.
+born: 1850
+died: 1920
+region: Nowhere
+ideologies: [alphaism]
+key_texts:
+  - {title: On Patience, year: 1890}
+---
+## Life
+
+{words}
+
+## Ideas
+
+Patience.
+
+## Influence
+
+Much.
+
+## Criticism
+
+Some.
+"""
+
+
+def write_person(corpus: Path, text: str) -> list[str]:
+    (corpus / "people").mkdir(exist_ok=True)
+    (corpus / "people" / "ada-example.md").write_text(text)
+    return [str(p) for p in check_corpus(load_corpus(corpus)) if p.path.startswith("people/")]
+
+
+def test_a_person_entry_is_checked_like_the_other_kinds(corpus: Path) -> None:
+    words = " ".join(["word"] * 320)
+    assert write_person(corpus, PERSON.replace("{words}", words)) == []
+    article = next(a for a in load_corpus(corpus).articles if a.slug == "ada-example")
+    assert (article.kind, article.born, article.died) == ("person", 1850, 1920)
+    assert article.key_texts[0].author == "Ada Example"  # a person's own works need no author
+    bad = PERSON.replace("{words}", words).replace("died: 1920", "died: 1800").replace("## Ideas", "## Thoughts")
+    problems = write_person(corpus, bad)
+    assert any("'died' is before 'born'" in p for p in problems), problems
+    assert any("missing section '## Ideas'" in p for p in problems), problems
+    short = write_person(corpus, PERSON.replace("{words}", "few").replace("born: 1850\n", "founded: 1850\n"))
+    assert any("'born' is required for a person" in p for p in short), short
+    assert any("'founded' does not apply to a person" in p for p in short), short
+    assert any("body has" in p and "300-900" in p for p in short), short
+
+
+@pytest.mark.parametrize(
+    ("addition", "expected"),
+    [
+        ("subject: event\ndate: 1871-03-18", None),
+        ("subject: happening", "'subject' must be one of concept, event, organisation, document"),
+        ("date: March 1871", "'date' must be a year (1871) or an ISO date (1871-03-18)"),
+        ("subject: organisation\nfounded: 1900\ndissolved: 1890", "'dissolved' is before 'founded'"),
+    ],
+)
+def test_glossary_subjects_and_dates_are_checked(corpus: Path, addition: str, expected: str | None) -> None:
+    path = corpus / "terms" / "grand-council.md"
+    path.write_text(path.read_text().replace("title: Grand council", f"title: Grand council\n{addition}", 1))
+    loaded = load_corpus(corpus)
+    problems = [str(p) for p in check_corpus(loaded) if p.path.startswith("terms/grand-council")]
+    if expected is None:
+        assert problems == [] and next(a for a in loaded.articles if a.slug == "grand-council").date == "1871-03-18"
+    else:
+        assert any(expected in p for p in problems), problems
+
+
+def test_a_major_tradition_may_run_long_with_variants_and_legacy(corpus: Path) -> None:
+    path = corpus / "ideologies" / "alphaism.md"
+    long_text = " ".join(["word"] * 800)  # the body grows past 1,200 words, not past 2,000
+    base = path.read_text()
+    path.write_text(base.replace("## History", f"## History\n\n{long_text}\n", 1))
+    assert any("body has" in str(p) for p in check_corpus(load_corpus(corpus)) if p.path.endswith("alphaism.md"))
+    path.write_text(base.replace("## History", f"## Variants\n\n{long_text}\n\n## Legacy\n\nLasting.\n\n## History", 1))
+    assert not any("body has" in str(p) for p in check_corpus(load_corpus(corpus)) if p.path.endswith("alphaism.md"))
