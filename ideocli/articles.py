@@ -123,6 +123,14 @@ ARTICLE_FIELDS = [
 ARTICLE_FIELD_NAMES = frozenset(name for name, _, _ in ARTICLE_FIELDS)
 
 
+def start_year(article: Article) -> int | None:
+    """Return the year an entry is placed at: born (people), date or founded (terms), founded (the rest)."""
+    if article.kind == "person":
+        return article.born
+    match = re.match(r"-?\d{1,4}", article.date)
+    return int(match.group()) if match else article.founded
+
+
 def article_from_dict(data: Any) -> Article:
     """Rebuild an Article from `Article.to_dict()` output (the index-time cache).
 

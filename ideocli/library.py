@@ -10,7 +10,15 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from ideocli.articles import DERIVED_RELATIONS, RELATIONS, Article, article_from_dict, normalize_name, split_sections
+from ideocli.articles import (
+    DERIVED_RELATIONS,
+    RELATIONS,
+    Article,
+    article_from_dict,
+    normalize_name,
+    split_sections,
+    start_year,
+)
 from ideocli.errors import IndexProblem, NotFound
 from ideocli.paths import Paths
 from ideocli.sanitize import shorten
@@ -269,11 +277,7 @@ class Library:
 
 def chronological(article: Article) -> tuple[int, str, str]:
     """Return a sort key placing an entry by its year, then its full date, then its title."""
-    year = article.founded if article.subject == "organisation" else None
-    if year is None and article.date:
-        year = int(article.date[:1] + article.date[1:].split("-")[0])
-    if year is None:
-        year = article.founded if article.founded is not None else article.born
+    year = start_year(article)
     return (year if year is not None else 10**6, article.date, article.title)
 
 

@@ -23,6 +23,7 @@ from ideocli.articles import (
     join_compounds,
     normalize_name,
     replace_links,
+    start_year,
 )
 from ideocli.errors import BadUsage, IdeoError
 from ideocli.sanitize import shorten
@@ -208,17 +209,6 @@ def plain_text(markdown: str) -> str:
     return MARKDOWN_RE.sub(lambda match: match.group(1) or "", replace_links(markdown))
 
 
-def entry_year(article: Article) -> int | None:
-    """Return the year an entry is placed at: founded, born, or the year of its date."""
-    if article.founded is not None:
-        return article.founded
-    if article.born is not None:
-        return article.born
-    if article.date:
-        return int(article.date[:1] + article.date[1:].split("-")[0])
-    return None
-
-
 def title_keys(title: str) -> set[str]:
     """Return the lookup keys of a book title: as given, without its subtitle, without a leading article."""
     keys = {normalize_name(title), normalize_name(re.split(r"[:(]", title)[0])}
@@ -243,7 +233,7 @@ def strip_question(text: str) -> str:
 
 def document_fields(article: Article) -> dict[str, Any]:
     """Return the Whoosh document of an entry."""
-    year = entry_year(article)
+    year = start_year(article)
     fields: dict[str, Any] = {
         "slug": article.slug,
         "kind": article.kind,

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ideocli.articles import RELATIONS, Article
+from ideocli.articles import RELATIONS, Article, start_year
 from ideocli.errors import BadUsage, NotFound
 
 if TYPE_CHECKING:
@@ -20,20 +20,8 @@ if TYPE_CHECKING:
 
 # --- dates -----------------------------------------------------------------------------------
 
-DATE_YEAR_RE = re.compile(r"^(-?\d{1,4})")
 ERA_SPAN_RE = re.compile(r"^\s*(\d{3,4})\s*[-–]\s*(\d{3,4})\s*$")  # "1954-1962": an event's span
 ONGOING_RE = re.compile(r"present\s*$", re.I)
-
-
-def start_year(article: Article) -> int | None:
-    """Return the year an entry is placed at: born (people), date or founded (terms), founded (the rest)."""
-    if article.kind == "person":
-        return article.born
-    if article.date:
-        match = DATE_YEAR_RE.match(article.date)
-        if match:
-            return int(match.group(1))
-    return article.founded
 
 
 def end_year(article: Article) -> int | None:

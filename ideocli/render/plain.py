@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ideocli.articles import RELATION_LABELS, Article, one_line, reflow, replace_links, split_sections
+from ideocli.articles import RELATION_LABELS, Article, one_line, reflow, replace_links, split_sections, start_year
 from ideocli.library import TreeNode
 from ideocli.render import Output
 from ideocli.store import BuildReport
@@ -63,12 +63,10 @@ def key_text_line(text: object) -> str:
 
 
 def dating(article: Article) -> str:
-    """Return the dates that place a person, event, organisation or document: "1871-1919", "1871"."""
+    """Return the dates that place a person, event, organisation or document ("1871-1919"), else ""."""
     if article.kind == "person":
         return life(article)
-    if article.subject == "organisation" and article.founded is not None:
-        return "-".join(filter(None, (year(article.founded), year(article.dissolved))))
-    return date(article.date) if article.subject in ("event", "document") else ""
+    return when(article) if article.subject in ("event", "organisation", "document") else ""
 
 
 def heading_line(article: Article) -> str:
@@ -207,7 +205,7 @@ SHARED_LABELS = {
 
 def when(article: Article) -> str:
     """Return an entry's date for display: founded, the event's date, or a person's birth and death."""
-    from ideocli.views import end_year, start_year
+    from ideocli.views import end_year  # noqa: I001 (views is loaded only for dated output)
 
     start = start_year(article)
     if start is None:
