@@ -440,6 +440,15 @@ def is_plain(text: str) -> bool:
     return bool(PLAIN_WORDS_RE.match(text.strip())) and not {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"} & set(words)
 
 
+STRICT_MAX_WORDS = 3
+
+
+def is_strict(text: str) -> bool:
+    """True for a plain query short enough that every one of its content words should match."""
+    words = [word for word in re.split(r"[\s-]+", text.strip()) if word.lower() not in FUNCTION_WORDS]
+    return is_plain(text) and len(words) <= STRICT_MAX_WORDS
+
+
 def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
     """Return the parsed query; raises BadUsage when nothing searchable is left.
 
@@ -519,8 +528,10 @@ def run_search(directory: str | os.PathLike[str], text: str, *, limit: int, filt
     check_costly(text)
     text = strip_question(text)
     ix = index.open_dir(str(directory))
-    # A plain multi-word query first requires every word; only if that finds nothing may any word do.
-    strict = is_plain(text)
+    # A plain query of two or three words first requires every word; only if that finds nothing may
+    # any word do. Longer ones are descriptions ("class struggle between workers and capitalists"):
+    # any word may match, entries with more of them first.
+    strict = is_strict(text)
     parsed = parse_query(make_parser(ix.schema, any_word=not strict), text)
     allow = filters.query()
     with ix.searcher() as searcher:
@@ -543,7 +554,7 @@ def run_search(directory: str | os.PathLike[str], text: str, *, limit: int, filt
         corrected = ""
         if results.is_empty() and (corrected := correct_spelling(searcher.reader(), directory, text)):
             text = corrected
-            strict = is_plain(text)
+            strict = is_strict(text)
             parsed = parse_query(make_parser(ix.schema, any_word=not strict), text)
             results = collect(parsed)
         if strict and results.is_empty():
