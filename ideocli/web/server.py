@@ -79,6 +79,9 @@ class Handler(BaseHTTPRequestHandler):
     def parse_request(self) -> bool:
         if not super().parse_request():
             return False
+        if self.request_version == "HTTP/0.9":
+            self.send_problem(HTTPStatus.BAD_REQUEST, "HTTP/0.9 requests are not served")
+            return False
         if self.command not in ("GET", "HEAD"):
             self.send_problem(HTTPStatus.METHOD_NOT_ALLOWED, "ideo serve is read-only: GET and HEAD only")
             return False
@@ -99,6 +102,8 @@ class Handler(BaseHTTPRequestHandler):
             sys.stderr.write(clean_text(f"{self.address_string()} - {format % args}") + "\n")
 
     def send_problem(self, status: int, message: str, hints: tuple[str, ...] = ()) -> None:
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"  # always a status line, even for a request line that made no sense
         wants_json = urlsplit(getattr(self, "path", "") or "").path.startswith("/api/")
         if wants_json:
             data = json.dumps(
