@@ -49,9 +49,10 @@ def cut(text: str, limit: int = LABEL_CHARS) -> str:
 def neighbourhood(tree: TreeNode, href: Callable[[str], str]) -> str:
     """The root in the middle, its neighbours on a ring, each edge coloured by its relation."""
     children = list(tree.children)[:MAX_NEIGHBOURS]
-    width, height = 720, 520 if len(children) > 8 else 400
+    width = 900
+    height = 400 if len(children) <= 8 else 520 if len(children) <= 20 else 680
     cx, cy = width / 2, height / 2
-    rx, ry = width / 2 - 110, height / 2 - 40
+    rx, ry = width / 2 - 170, height / 2 - 40
     lines, nodes = [], []
     for index, child in enumerate(children):
         angle = 2 * math.pi * index / max(len(children), 1) - math.pi / 2
@@ -73,10 +74,11 @@ def neighbourhood(tree: TreeNode, href: Callable[[str], str]) -> str:
         )
     more = len(tree.children) - len(children)
     note = f'<text x="8" y="{height - 8}" font-size="11" fill="#4a5568">and {more} more</text>' if more > 0 else ""
+    shown = [(name, colour) for name, colour in RELATION_COLOURS.items() if any(c.relation == name for c in children)]
     legend = "".join(
-        f'<text x="8" y="{16 + 14 * i}" font-size="11" fill="{colour}">— {esc(name.replace("_", " "))}</text>'
-        for i, (name, colour) in enumerate(RELATION_COLOURS.items())
-        if any(child.relation == name for child in children)
+        f'<text x="{width - 8}" y="{height - 8 - 14 * i}" font-size="11" fill="{colour}" text-anchor="end">'
+        f"{esc(name.replace('_', ' '))} —</text>"
+        for i, (name, colour) in enumerate(reversed(shown))
     )
     centre = (
         f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="9" fill="{KIND_COLOURS.get(tree.kind, "#4a5568")}"/>'
