@@ -131,6 +131,16 @@ def test_the_hostile_entry_runs_no_script(browser: webdriver.Chrome, base: str) 
     no_script_ran(browser)
 
 
+@pytest.mark.parametrize("page", ["", "entry/alphaism.html", "timeline.html", "entry/hostile.html"])
+def test_fits_a_phone_screen(browser: webdriver.Chrome, base: str, page: str) -> None:
+    browser.set_window_size(390, 800)
+    try:
+        browser.get(base + page)
+        assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        browser.set_window_size(1100, 900)
+
+
 def test_the_exported_site_searches_from_file_urls(browser: webdriver.Chrome, tmp_path: Path) -> None:
     from ideocli.web.export import export_html
 

@@ -426,3 +426,29 @@ def test_export_refuses_symlinked_directories(tmp_path: Path) -> None:
     link = tmp_path / "link"
     link.symlink_to(elsewhere)
     assert run("export", "html", str(link)).exit_code == 2
+
+
+def test_provenance_fields_are_shown_escaped_and_linked_only_when_http(library: Library) -> None:
+    from types import SimpleNamespace
+
+    from ideocli.web.pages import Site
+
+    imported = SimpleNamespace(source="https://example.org/page?a=1&b=2", url="javascript:alert(1)", retrieved="<b>2026</b>")
+    shown = Site(library).provenance(imported)  # type: ignore[arg-type]
+    assert '<a href="https://example.org/page?a=1&amp;b=2" rel="nofollow noopener noreferrer">' in shown
+    assert "javascript:alert(1)" in shown and 'href="javascript' not in shown
+    assert "&lt;b&gt;2026&lt;/b&gt;" in shown
+    assert Site(library).provenance(SimpleNamespace()) == ""  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [("https://x.org/a", True), ("http://x.org", True), ("../entry/a.html", True), ("#top", True),
+     ("javascript:alert(1)", False), ("JaVaScRiPt:alert(1)", False), (" javascript:x", False),
+     ("java\tscript:x", False), ("data:text/html,x", False), ("vbscript:x", False), ("file:///etc/passwd", False),
+     ("//evil.example/x", False), ("\\\\evil\\x", False), ("mailto:a@b", False)],
+)  # fmt: skip
+def test_only_http_and_relative_links(url: str, safe: bool) -> None:
+    from ideocli.web.pages import safe_url
+
+    assert safe_url(url) is safe
