@@ -164,15 +164,16 @@ class StdoutGuard:
 class DelayedProgress:
     """Progress callback that shows a bar only once a build has run for half a second."""
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "building the index") -> None:
         self.started = time.monotonic()
         self.bar: Any = None
+        self.label = label
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None and time.monotonic() - self.started > PROGRESS_DELAY_SECONDS:
             from ideocli.render.richtext import ProgressBar
 
-            self.bar = ProgressBar(total)
+            self.bar = ProgressBar(total, self.label)
             with ctrl_c_deferred():
                 self.bar.start()
         if self.bar is not None:
@@ -880,10 +881,16 @@ def export_html(state: State, directory: str) -> None:
       ideo export html site/
       ideo --corpus my-corpus export html /var/www/ideo
     """
+    from ideocli.render import is_terminal
     from ideocli.web.export import export_html as write_site
 
     library = state.library()
-    written = write_site(library, directory)
+    progress = DelayedProgress("writing pages") if is_terminal(sys.stderr) else None
+    try:
+        written = write_site(library, directory, on_progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
     home = clean_text(os.path.join(directory, "index.html"))
     click.echo(f"ideo: wrote {written} pages to {clean_text(directory)}; open {home}", err=True)
 

@@ -121,19 +121,22 @@ class Handler(BaseHTTPRequestHandler):
 
     def send(self, status: int, content_type: str, payload: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        self.send_header("Content-Security-Policy", CSP)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")
-        self.send_header("X-Frame-Options", "DENY")
-        self.send_header("Cache-Control", "no-store")
+        fields = {
+            "Content-Type": content_type,
+            "Content-Length": str(len(payload)),
+            "Content-Security-Policy": CSP,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+            "X-Frame-Options": "DENY",
+            "Cache-Control": "no-store",
+        }
         if status == HTTPStatus.METHOD_NOT_ALLOWED:
-            self.send_header("Allow", "GET, HEAD")
+            fields["Allow"] = "GET, HEAD"
         if status >= 400:
             self.close_connection = True
-            self.send_header("Connection", "close")
-        for name, value in (headers or {}).items():
+            fields["Connection"] = "close"
+        fields.update(headers or {})
+        for name, value in fields.items():
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
