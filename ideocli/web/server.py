@@ -171,7 +171,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         host = self.headers.get("Host", "")
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        if name.lower() not in LOOPBACK_NAMES:
+        if host and name.lower() not in LOOPBACK_NAMES:  # no Host at all (HTTP/1.0) cannot be a rebinding
             raise HttpError(HTTPStatus.BAD_REQUEST, "unexpected Host header")
 
     def route(self) -> tuple[int, str, bytes, dict[str, str]]:
