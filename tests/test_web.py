@@ -452,3 +452,7 @@ def test_only_http_and_relative_links(url: str, safe: bool) -> None:
     from ideocli.web.pages import safe_url
 
     assert safe_url(url) is safe
+
+
+def test_a_request_without_host_is_served(base: str) -> None:
+    assert raw(base, b"GET /entry/alphaism.html HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.0 200 ")

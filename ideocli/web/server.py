@@ -79,6 +79,9 @@ class Handler(BaseHTTPRequestHandler):
     def parse_request(self) -> bool:
         if not super().parse_request():
             return False
+        if self.headers.defects:  # a header line without a colon, say
+            self.send_problem(HTTPStatus.BAD_REQUEST, "malformed request headers")
+            return False
         if self.request_version == "HTTP/0.9":
             self.send_problem(HTTPStatus.BAD_REQUEST, "HTTP/0.9 requests are not served")
             return False
