@@ -455,4 +455,4 @@ def test_only_http_and_relative_links(url: str, safe: bool) -> None:
 
 
 def test_a_request_without_host_is_served(base: str) -> None:
-    assert raw(base, b"GET /entry/alphaism.html HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.0 200 ")
+    assert raw(base, b"GET /entry/alphaism.html HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.1 200 OK")

@@ -76,6 +76,9 @@ class Handler(BaseHTTPRequestHandler):
 
     # --- plumbing --------------------------------------------------------------------------
 
+    def version_string(self) -> str:
+        return "ideo"
+
     def parse_request(self) -> bool:
         if not super().parse_request():
             return False
