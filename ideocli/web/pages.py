@@ -37,6 +37,8 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+# The export's <meta> copy: frame-ancestors works only as a header, and a browser warns about it in a meta tag.
+META_CSP = CSP.replace("; frame-ancestors 'none'", "")
 KIND_LABELS = {"ideology": "Ideologies", "term": "Glossary terms", "person": "People", "text": "Texts"}
 SEARCH_LIMIT = 20
 MAX_SEARCH_LIMIT = 100
@@ -114,7 +116,7 @@ class Site:
     def layout(self, title: str, body: str, *, root: str, query: str = "") -> str:
         mode = "static" if self.static else "server"
         scripts = f'<script src="{root}static/{INDEX_SCRIPT}" defer></script>\n' if self.static else ""
-        csp = f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">\n' if self.static else ""
+        csp = f'<meta http-equiv="Content-Security-Policy" content="{esc(META_CSP)}">\n' if self.static else ""
         return f"""<!doctype html>
 <html lang="en">
 <head>
