@@ -41,6 +41,7 @@ def browser() -> Iterator[webdriver.Chrome]:
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--no-first-run", "--disable-extensions", f"--user-data-dir={profile}", "--window-size=1100,900"):  # fmt: skip
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     try:
         driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
     except Exception as error:  # a driver that does not match the browser, say
@@ -93,6 +94,15 @@ def test_search_as_you_type_then_follow_a_result_and_a_cross_reference(browser: 
     assert browser.find_element(By.TAG_NAME, "h1").text == "Rolling reform"
     browser.find_element(By.CSS_SELECTOR, 'svg.graph a[href$="entry/alphaism.html"]')  # the neighbourhood picture
     no_script_ran(browser)
+
+
+@pytest.mark.parametrize("page", ["", "entry/alphaism.html", "entry/hostile.html", "timeline.html", "search.html?q=x"])
+def test_pages_break_no_rule_of_their_own_policy(browser: webdriver.Chrome, base: str, page: str) -> None:
+    browser.get_log("browser")  # forget what came before
+    browser.get(base + page)
+    browser.find_element(By.TAG_NAME, "h1")
+    errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []
 
 
 def test_keyboard_reaches_the_results(browser: webdriver.Chrome, base: str) -> None:

@@ -134,7 +134,9 @@ def test_random_redirects_to_an_entry(base: str) -> None:
     assert answer.status == 302 and re.fullmatch(r"/entry/[a-z0-9-]+\.html", answer.headers["location"])
 
 
-@pytest.mark.parametrize(("name", "kind"), [("ideo.css", "text/css"), ("ideo.js", "text/javascript")])
+@pytest.mark.parametrize(
+    ("name", "kind"), [("ideo.css", "text/css"), ("ideo.js", "text/javascript"), ("favicon.svg", "image/svg+xml")]
+)
 def test_static_files(base: str, name: str, kind: str) -> None:
     answer = get(base, f"/static/{name}")
     assert answer.status == 200 and answer.headers["content-type"].startswith(kind) and answer.body
@@ -373,7 +375,7 @@ def test_export_writes_a_static_site(tmp_path: Path, corpus: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "pages" in result.stderr
     for name in ("index.html", "entries.html", "timeline.html", "search.html", "entry/alphaism.html",
-                 "entry/hostile.html", "family/socialism.html", "static/ideo.js", "static/ideo.css",
+                 "entry/hostile.html", "family/socialism.html", "static/ideo.js", "static/ideo.css", "static/favicon.svg",
                  "static/search-index.js", ".ideo-export"):  # fmt: skip
         assert (site / name).is_file(), name
     home = (site / "index.html").read_text()

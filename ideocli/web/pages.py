@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 STATIC_TYPES = {
     "ideo.css": "text/css; charset=utf-8",
     "ideo.js": "text/javascript; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
 }
 INDEX_SCRIPT = "search-index.js"  # the static export's search data, generated
 CSP = (
@@ -124,6 +125,7 @@ class Site:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 {csp}<title>{esc(title)} · ideo</title>
+<link rel="icon" href="{root}static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="{root}static/ideo.css">
 {scripts}<script src="{root}static/ideo.js" defer></script>
 </head>
