@@ -29,6 +29,8 @@ RELATION_COLOURS = {
 }
 KIND_COLOURS = {"ideology": "#2b6cb0", "term": "#2f855a", "person": "#b7791f", "text": "#975a16"}
 MAX_NEIGHBOURS = 36
+BREAK = 1500  # the timeline's axis is compressed before this year...
+EARLY_SHARE = 0.2  # ...into this share of its width
 LABEL_CHARS = 22
 
 
@@ -101,12 +103,27 @@ def timeline(placed: Timeline, href: Callable[[str], str]) -> str:
     rows: list[str] = []
     y = 30
 
-    def at(year: int) -> float:
-        return left + span * (year - first) / (last - first)
+    # Most entries are modern: when the axis reaches back before BREAK, those centuries get only
+    # EARLY_SHARE of the width, so the last five hundred years stay readable.
+    split = BREAK if first < BREAK - 100 and last > BREAK + 50 else None
 
+    def at(year: int) -> float:
+        if split is None:
+            return left + span * (year - first) / (last - first)
+        if year <= split:
+            return left + span * EARLY_SHARE * (year - first) / (split - first)
+        return left + span * (EARLY_SHARE + (1 - EARLY_SHARE) * (year - split) / (last - split))
+
+    def tick_years(start: int, end: int, count: int) -> list[int]:
+        step = next((s for s in (10, 25, 50, 100, 250, 500, 1000) if (end - start) / s <= count), 1000)
+        return list(range(start - start % step + step, end + 1, step))
+
+    if split is None:
+        years = tick_years(first, last, 12)
+    else:
+        years = [*tick_years(first, split - 1, 3), split, *tick_years(split, last, 9)]
     ticks = []
-    step = next(s for s in (10, 25, 50, 100, 250, 500, 1000) if (last - first) / s <= 12)
-    for year in range(first - first % step + step, last + 1, step):
+    for year in years:
         ticks.append(
             f'<line x1="{at(year):.0f}" y1="20" x2="{at(year):.0f}" y2="{{bottom}}" stroke="#e2e8f0"/>'
             f'<text x="{at(year):.0f}" y="14" font-size="11" text-anchor="middle" fill="#4a5568">'
