@@ -120,6 +120,7 @@ def test_other_pages(base: str) -> None:
     assert "Alphaism" in get(base, "/entries.html").text
     family = get(base, "/family/socialism.html")
     assert family.status == 200 and 'href="../entry/alphaism.html"' in family.text
+    assert 'class="timeline"' in family.text
     timeline = get(base, "/timeline.html").text
     assert 'class="timeline"' in timeline and 'href="entry/alphaism.html"' in timeline
     search = get(base, "/search.html?q=alpha").text

@@ -215,6 +215,15 @@ Type in the search box above; results appear as you type.</p>
             for a in articles
         )
         body = f'<h1>{esc(name.replace("-", " ").capitalize())}</h1><ul class="plain">{items}</ul>'
+        from ideocli.views import timeline
+
+        try:
+            placed = clean(timeline(self.library, family=name))
+        except NotFound:
+            placed = None
+        if placed is not None:
+            picture = svg.timeline(placed, lambda slug: root + entry_path(slug))
+            body += f'<h2>Timeline</h2><div class="picture wide">{picture}</div>'
         return self.layout(name, body, root=root)
 
     def entry(self, slug: str) -> str:
