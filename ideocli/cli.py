@@ -164,15 +164,16 @@ class StdoutGuard:
 class DelayedProgress:
     """Progress callback that shows a bar only once a build has run for half a second."""
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "building the index") -> None:
         self.started = time.monotonic()
         self.bar: Any = None
+        self.label = label
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None and time.monotonic() - self.started > PROGRESS_DELAY_SECONDS:
             from ideocli.render.richtext import ProgressBar
 
-            self.bar = ProgressBar(total)
+            self.bar = ProgressBar(total, self.label)
             with ctrl_c_deferred():
                 self.bar.start()
         if self.bar is not None:
@@ -805,6 +806,93 @@ def random_(
         render.moment(output, article)
     else:
         render.entries(output, [article], library.titles())
+
+
+@cli.command()
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback is reachable by others.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the home page in the default web browser.")
+@click.pass_obj
+def serve(state: State, port: int, host: str, open_browser: bool) -> None:
+    """Serve the reference as web pages on this machine, read-only, until Ctrl-C.
+
+    Every entry, person and text card has a page with its relations, back-links and a picture
+    of its neighbourhood; the home page searches as you type with the same search as
+    `ideo search`. No cookies, no tracking, nothing loaded from outside.
+
+    \b
+    Examples:
+      ideo serve
+      ideo serve --port 8080 --open
+      ideo serve --host 0.0.0.0 --port 8080
+    """
+    from ideocli.web.server import is_loopback, make_server, url_of
+
+    library = state.library()
+    if not is_loopback(host):
+        say(f"ideo: warning: listening on {host}: anyone who can reach this machine can read these pages")
+    server = make_server(library, host, port)
+    url = url_of(server)
+    click.echo(f"ideo: serving {clean_text(library.paths.corpus)} at {url} (Ctrl-C to stop)", err=True)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    try:
+        server.serve_forever()
+    except (Interrupted, KeyboardInterrupt):
+        say("ideo: stopped")
+    finally:
+        server.server_close()
+
+
+@cli.group()
+def export() -> None:
+    """Export the reference in another form.
+
+    \b
+    Examples:
+      ideo export html site/
+    """
+
+
+@export.command("html")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.pass_obj
+def export_html(state: State, directory: str) -> None:
+    """Write every page as a static web site into DIRECTORY (new, empty, or a previous export).
+
+    The site works from file:// and from any static host; its search runs in the browser over
+    an index written with it. Nothing is deleted; a directory holding other files is refused.
+
+    \b
+    Examples:
+      ideo export html site/
+      ideo --corpus my-corpus export html /var/www/ideo
+    """
+    from ideocli.render import is_terminal
+    from ideocli.web.export import export_html as write_site
+
+    library = state.library()
+    progress = DelayedProgress("writing pages") if is_terminal(sys.stderr) else None
+    try:
+        written = write_site(library, directory, on_progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    home = clean_text(os.path.join(directory, "index.html"))
+    click.echo(f"ideo: wrote {written} pages to {clean_text(directory)}; open {home}", err=True)
 
 
 @cli.command()

@@ -204,13 +204,13 @@ def index_report(out: Output, report: BuildReport) -> None:
 
 
 class ProgressBar:
-    """A transient progress bar on stderr for index builds."""
+    """A transient progress bar on stderr for index builds (and exports)."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, label: str = "building the index") -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self.progress = Progress(
-            TextColumn("building the index"),
+            TextColumn(label),
             BarColumn(),
             MofNCompleteColumn(),
             console=IdeoConsole(stderr=True),
