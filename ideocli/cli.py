@@ -201,8 +201,9 @@ def ctrl_c_deferred() -> Iterator[None]:
 class State:
     """What the group resolves once for every command."""
 
-    def __init__(self, paths: Paths) -> None:
+    def __init__(self, paths: Paths, user_corpus: Any = None) -> None:
         self.paths = paths
+        self.user_corpus = user_corpus  # usercorpus.UserCorpus: where `import`, `new` and `edit` write
 
     def library(self, force: bool = False) -> Any:
         from ideocli.library import open_library
@@ -348,10 +349,18 @@ def count_entries(paths: Paths) -> int:
     metavar="DIR",
     help="Index directory (default: index/ in a checkout, else the user cache; env IDEO_INDEX).",
 )
+@click.option(
+    "--user-corpus",
+    "user_corpus_dir",
+    metavar="DIR",
+    help="Your own entries, read with the corpus (default: ~/.local/share/ideo/corpus; env IDEO_USER_CORPUS).",
+)
 @click.option("--version", "show_version", is_flag=True, help="Print the version and the corpus size, then exit.")
 @no_pager_option
 @click.pass_context
-def cli(ctx: click.Context, corpus_dir: str | None, index_dir: str | None, show_version: bool) -> None:
+def cli(
+    ctx: click.Context, corpus_dir: str | None, index_dir: str | None, user_corpus_dir: str | None, show_version: bool
+) -> None:
     """ideo: political ideologies and the concepts of political thought, offline.
 
     Look an entry up by name, search the full text, get a one-line definition, or walk the
@@ -370,8 +379,12 @@ def cli(ctx: click.Context, corpus_dir: str | None, index_dir: str | None, show_
       ideo timeline --family anarchism
       ideo graph marxism
     """
+    from ideocli.usercorpus import attach, resolve_user_corpus
+
     paths = resolve_paths(corpus_flag=corpus_dir, index_flag=index_dir, env=os.environ)
-    ctx.obj = State(paths)
+    user_corpus = resolve_user_corpus(user_corpus_dir, os.environ)
+    attach(paths.corpus, user_corpus.path)
+    ctx.obj = State(paths, user_corpus)
     if show_version:
         click.echo(f"ideo {__version__} ({count_entries(paths)} entries in {clean_text(paths.corpus)})")
         ctx.exit()
@@ -383,10 +396,13 @@ def cli(ctx: click.Context, corpus_dir: str | None, index_dir: str | None, show_
 @click.argument("names", nargs=-1, required=True, shell_complete=complete_entry)
 @click.option("--summary", is_flag=True, help="Only the summary: one line of plain text per NAME when piped.")
 @click.option("--section", metavar="NAME", help="Only one section of the body, e.g. History or 'Core ideas'.")
+@click.option("--shipped", is_flag=True, help="The shipped entry of each slug, even where a user entry shadows it.")
 @output_options
 @no_pager_option
 @click.pass_obj
-def show(state: State, names: tuple[str, ...], summary: bool, section: str | None, fmt: str, color: str) -> None:
+def show(
+    state: State, names: tuple[str, ...], summary: bool, section: str | None, shipped: bool, fmt: str, color: str
+) -> None:
     """Show entries by slug, title or alias (case and punctuation do not matter).
 
     \b
@@ -398,6 +414,16 @@ def show(state: State, names: tuple[str, ...], summary: bool, section: str | Non
     """
     library = state.library()
     articles = [library.resolve(name) for name in names]
+    if shipped:
+        from ideocli.usercorpus import shipped_articles
+
+        articles = shipped_articles(state.paths.corpus, articles)
+    else:
+        from ideocli.usercorpus import shadow_notice
+
+        for article in articles:
+            if article.shadows:
+                say(f"ideo: {shadow_notice(article.slug, article.shadows)}")
     output, render = output_for(fmt, color, page=not summary)
     if summary:
         render.summaries(output, articles)
@@ -578,9 +604,10 @@ def check(state: State, fmt: str, color: str) -> None:
       ideo check
       ideo --corpus ~/my-corpus check --format json
     """
-    from ideocli.corpus import check_corpus, load_corpus
+    from ideocli.corpus import check_corpus
+    from ideocli.usercorpus import load_all
 
-    loaded = load_corpus(state.paths.corpus)
+    loaded = load_all(state.paths.corpus)
     problems = check_corpus(loaded)
     output, render = output_for(fmt, color)
     render.problems(output, problems, len(loaded.entries))
@@ -619,6 +646,9 @@ def paths(state: State) -> None:
       IDEO_INDEX=~/ideo-index ideo paths
     """
     click.echo(f"corpus\t{clean_text(state.paths.corpus)}\t({state.paths.corpus_source})")
+    user = state.user_corpus
+    exists = "" if os.path.isdir(user.path) else ", missing: empty"
+    click.echo(f"user corpus\t{clean_text(user.path)}\t({user.source}{exists})")
     click.echo(f"index\t{clean_text(state.paths.index)}\t({state.paths.index_source})")
 
 

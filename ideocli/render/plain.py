@@ -35,6 +35,10 @@ def facts(article: Article) -> list[tuple[str, str]]:
         ("Era", article.era),
         ("Region", article.region),
         ("Author" if text else "Key figures", ", ".join(article.key_figures)),
+        ("Authors", ", ".join(article.authors)),  # an imported entry's provenance
+        ("Published", article.published),
+        ("Imported from", article.imported_from),
+        ("Imported", article.imported),
     ]
     return [(label, value) for label, value in rows if value]
 
@@ -75,7 +79,8 @@ def heading_line(article: Article) -> str:
     """Return what an entry is: its kind (a card says so), then its families."""
     kind = f"{article.kind} card" if article.card else article.kind
     families = ", ".join(article.family)
-    return f"{kind}; {families}" if families else kind
+    line = f"{kind}; {families}" if families else kind
+    return f"{line}; user entry" if article.source == "user" else line
 
 
 def entries(out: Output, articles: Sequence[Article], titles: Mapping[str, str]) -> None:
