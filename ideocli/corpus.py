@@ -237,7 +237,9 @@ def parse_provenance(data: dict[str, Any], fail: Any) -> dict[str, Any]:
         raise fail("authors", "'authors' must be a list of names, like [a, b]")
     dates = {}
     for key in ("published", "imported"):
-        dates[key] = parse_date(data.get(key), lambda _key, message: fail(key, message.replace("'date'", f"'{key}'")))
+        dates[key] = parse_date(
+            data.get(key), lambda _, message, key=key: fail(key, message.replace("'date'", f"'{key}'"))
+        )
     return {"imported_from": source.strip(), "authors": tuple(a.strip() for a in authors if a.strip()), **dates}
 
 

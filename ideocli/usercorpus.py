@@ -56,7 +56,10 @@ def resolve_user_corpus(flag: str | None, env: Mapping[str, str], home: str | No
 
     Raises BadUsage when the flag or the variable is set but empty.
     """
-    for name, value, source in (("--user-corpus", flag, "flag"), ("IDEO_USER_CORPUS", env.get("IDEO_USER_CORPUS"), "env")):
+    for name, value, source in (
+        ("--user-corpus", flag, "flag"),
+        ("IDEO_USER_CORPUS", env.get("IDEO_USER_CORPUS"), "env"),
+    ):
         if value == "":
             raise BadUsage(f"{name} is empty; give a directory, or leave it out for the default")
         if value is not None:
