@@ -652,6 +652,95 @@ def paths(state: State) -> None:
     click.echo(f"index\t{clean_text(state.paths.index)}\t({state.paths.index_source})")
 
 
+# --- the user corpus: import, new, edit ---------------------------------------------------------
+
+
+@cli.command("import")
+@click.argument("inputs", nargs=-1, required=True, metavar="PATH...")
+@click.option("--kind", type=click.Choice(("ideology", "term")), default="ideology", show_default=True)
+@click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
+@output_options
+@click.pass_obj
+def import_(state: State, inputs: tuple[str, ...], kind: str, dry_run: bool, fmt: str, color: str) -> None:
+    """Turn saved web pages, text dumps and Markdown into entries of your user corpus.
+
+    PATH is a file, a directory (its .html, .htm, .txt and .md files) or - for standard input.
+    The entry takes the page's title, authors and date, its paragraphs and headings, and links
+    the entries it names; page furniture (menus, cookie banners, share buttons, other posts)
+    is left out. Importing the same page again updates its entry. An input that cannot be
+    imported is skipped with a one-line reason, and the exit status is then 3.
+
+    \b
+    Examples:
+      ideo import ~/Downloads/trotskyism-explained.html
+      ideo import notes/georgism.md --kind term
+      curl -s https://example.org/page | ideo import - --dry-run --format json
+    """
+    from ideocli import importer
+
+    library = state.library()
+    from ideocli.layout import entry_paths
+
+    known = importer.known_from_mapping(library.entries, library.names)
+    known.shipped = {os.path.basename(path)[:-3] for path, _ in entry_paths(state.paths.corpus)}
+    stdin = click.get_binary_stream("stdin")
+    drafts, skipped = importer.prepare(inputs, stdin=stdin, kind=kind, user_root=state.user_corpus.path, known=known)
+    if drafts and not dry_run:
+        write_under_lock(state, lambda: importer.write_entries(drafts))
+        library = state.library()  # the index now includes the new entries
+    output = output_for(fmt, color)[0]
+    rows = [
+        {
+            "slug": d.slug,
+            "title": d.title,
+            "path": d.path,
+            "source": d.source,
+            "authors": d.authors,
+            "status": d.status,
+            "shadows_shipped": d.shadows,
+        }
+        for d in drafts
+    ]
+    if output.format == "json":
+        from ideocli.render.jsonout import emit
+
+        emit(
+            output,
+            {
+                "imported": rows,
+                "skipped": [{"input": clean_text(name), "reason": reason} for name, reason in skipped],
+                "dry_run": dry_run,
+            },
+        )
+    else:
+        verb = "would import" if dry_run else "imported"
+        for d in drafts:
+            click.echo(clean_text(f"{verb} {d.slug} ({d.status}): {d.title} -> {d.path}"))
+    for d in drafts:
+        if d.shadows:
+            from ideocli.usercorpus import shadow_notice
+
+            say(f"ideo: {shadow_notice(d.slug, f'entry {d.slug!r}')}")
+    for name, reason in skipped:
+        say(f"ideo: skipped {shorten(name)}: {reason}")
+    if skipped:
+        raise click.exceptions.Exit(int(ExitCode.DATA))
+
+
+def write_under_lock(state: State, write: Callable[[], None]) -> None:
+    """Run `write` (a change to the user corpus) under the index rebuild lock, Ctrl-C held back."""
+    from ideocli.errors import IndexProblem
+    from ideocli.store import check_index_dir, claim_index_dir, rebuild_lock
+
+    try:
+        if not check_index_dir(state.paths.index):
+            claim_index_dir(state.paths.index)
+        with rebuild_lock(state.paths.index), ctrl_c_deferred():
+            write()
+    except OSError as exc:
+        raise IndexProblem(f"cannot write the user corpus: {exc.strerror or exc}") from None
+
+
 # --- views: compare, timeline, graph, random; shell completion --------------------------------
 
 PICKABLE_KINDS = ("ideology", "term", "person")  # cards are never picked or placed
