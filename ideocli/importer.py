@@ -366,8 +366,10 @@ def blocks_from_lines(lines: list[str], page: Page, *, markdown: bool) -> Page:
         blocks.append(("p", clean_inline(joined)))
     while blocks and blocks[-1][0] in ("h2", "h3"):  # a heading with nothing under it
         blocks.pop()
-    page.blocks = blocks
     page.title = clean_title(page.title)
+    if blocks and blocks[0][0] in ("h2", "h3") and clean_title(blocks[0][1]) == page.title:
+        blocks.pop(0)  # the page's own title, repeated as its first heading
+    page.blocks = blocks
     return page
 
 
@@ -650,7 +652,6 @@ def draft(page: Page, *, path: str | None, data: bytes, kind: str, user_root: st
     target = os.path.join(user_root, KIND_DIRS[kind], f"{slug}.md")
     existing = find_user_entry(user_root, slug)
     replaces = ""
-    imported = today
     text = entry_text(page, slug=slug, kind=kind, source=source, known=known, imported=today)
     unchanged = False
     if existing is not None:
@@ -662,7 +663,6 @@ def draft(page: Page, *, path: str | None, data: bytes, kind: str, user_root: st
             replaces = existing
         earlier = front_value(existing, "imported")
         if earlier:
-            imported = earlier
             same_day = entry_text(page, slug=slug, kind=kind, source=source, known=known, imported=earlier)
             try:
                 with open(existing, encoding="utf-8") as handle:
