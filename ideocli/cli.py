@@ -16,7 +16,7 @@ import click
 
 from ideocli import __version__
 from ideocli.articles import KINDS, SUBJECTS
-from ideocli.errors import ExitCode, IdeoError, Interrupted, NotFound, OutputFailed, on_interrupt
+from ideocli.errors import BadUsage, ExitCode, IdeoError, Interrupted, NotFound, OutputFailed, on_interrupt
 from ideocli.paths import Paths, resolve_paths
 from ideocli.render import COLORS, FORMATS, Section
 from ideocli.sanitize import QUOTE_CHARS, clean_text, shorten
@@ -725,6 +725,88 @@ def import_(state: State, inputs: tuple[str, ...], kind: str, dry_run: bool, fmt
         say(f"ideo: skipped {shorten(name)}: {reason}")
     if skipped:
         raise click.exceptions.Exit(int(ExitCode.DATA))
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--kind", type=click.Choice(("ideology", "term", "person")), default="ideology", show_default=True)
+@click.option("--title", help="The entry's title (default: from SLUG).")
+@click.pass_obj
+def new(state: State, slug: str, kind: str, title: str | None) -> None:
+    """Start a new entry in your user corpus and open it in $VISUAL or $EDITOR.
+
+    The skeleton has every key and section the kind needs; when the editor exits, the entry
+    is checked and each problem printed as path:line: message (exit 3 if any).
+
+    \b
+    Examples:
+      ideo new georgism
+      ideo new land-value-tax --kind term --title "Land value tax"
+    """
+    from ideocli.layout import SLUG_RE
+    from ideocli.usercorpus import KIND_DIRS, editor_command, skeleton, user_entry_path, write_atomically
+
+    if not SLUG_RE.fullmatch(slug):
+        raise BadUsage(f"bad slug {shorten(slug)!r}: use lowercase ASCII words joined by hyphens")
+    editor = editor_command(os.environ)
+    existing = user_entry_path(state.user_corpus.path, slug)
+    if existing is not None:
+        raise BadUsage(f"your entry {slug!r} already exists: {existing}; use `ideo edit {slug}`")
+    path = os.path.join(state.user_corpus.path, KIND_DIRS[kind], f"{slug}.md")
+    write_under_lock(state, lambda: write_atomically(path, skeleton(slug, kind, title)))
+    edit_and_check(state, editor, path)
+
+
+@cli.command()
+@click.argument("name", shell_complete=complete_entry)
+@click.pass_obj
+def edit(state: State, name: str) -> None:
+    """Open an entry of your user corpus in $VISUAL or $EDITOR, then check it.
+
+    A shipped entry is first copied into the user corpus, where your copy shadows it
+    (`ideo show --shipped NAME` still shows the original).
+
+    \b
+    Examples:
+      ideo edit trotskyism
+      EDITOR=nano ideo edit "What is Georgism"
+    """
+    from ideocli.layout import read_source_text
+    from ideocli.usercorpus import KIND_DIRS, USER, editor_command, write_atomically
+
+    editor = editor_command(os.environ)
+    article = state.library().resolve(name)
+    if article.card:
+        raise BadUsage(f"{article.title} is a card made from other entries; it has no file to edit")
+    if article.source == USER:
+        path = article.path
+    else:
+        path = os.path.join(state.user_corpus.path, KIND_DIRS[article.kind], f"{article.slug}.md")
+        text = read_source_text(os.path.join(state.paths.corpus, article.path))
+        write_under_lock(state, lambda: write_atomically(path, text))
+        say(f"ideo: copied the shipped {article.path} to {clean_text(path)}")
+    edit_and_check(state, editor, path)
+
+
+def edit_and_check(state: State, editor: list[str], path: str) -> None:
+    """Run the editor on `path`, then print the entry's problems as path:line: message (exit 3 if any)."""
+    import subprocess
+
+    from ideocli.usercorpus import check_user_entry
+
+    try:
+        finished = subprocess.run([*editor, path], check=False)
+    except OSError as exc:
+        raise BadUsage(f"cannot run the editor {shorten(editor[0])!r}: {exc.strerror or exc}") from None
+    if finished.returncode != 0:
+        say(f"ideo: the editor exited with status {finished.returncode}")
+    problems = check_user_entry(state.paths.corpus, state.user_corpus.path, path)
+    for problem in problems:
+        click.echo(clean_text(str(problem)))
+    if problems:
+        say(f"ideo: {len(problems)} problems in {clean_text(path)}")
+        raise click.exceptions.Exit(int(ExitCode.DATA))
+    say(f"ideo: {clean_text(path)}: no problems")
 
 
 def write_under_lock(state: State, write: Callable[[], None]) -> None:

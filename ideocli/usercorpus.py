@@ -192,3 +192,73 @@ def shipped_articles(shipped_root: str, articles: list[Article]) -> list[Article
             raise NotFound(f"{article.slug!r} is only in your user corpus; the shipped corpus has no such entry")
         found.append(entry.article)
     return found
+
+
+KIND_DIRS = {"ideology": "ideologies", "term": "terms", "person": "people"}
+SKELETON_FIELDS = {
+    "ideology": "family: []\nfounded: null\nera: ''\nregion: ''\nkey_figures: []\nkey_texts: []\n"
+    "derived_from: []\nrelated: []\nopposed_to: []\n",
+    "term": "ideologies: []\nrelated: []\n",
+    "person": "born: null\nregion: ''\nideologies: []\n",
+}
+SKELETON_SECTIONS = {
+    "ideology": ("Overview", "Core ideas", "History", "Criticism"),
+    "term": (),
+    "person": ("Life", "Ideas", "Influence", "Criticism"),
+}
+
+
+def skeleton(slug: str, kind: str, title: str | None = None) -> str:
+    """Return a new entry of `kind` with every required key and section, to be filled in."""
+    import json
+
+    title = title or slug.replace("-", " ").capitalize()
+    sections = "".join(f"## {name}\n\n\n" for name in SKELETON_SECTIONS[kind]) or "\n"
+    return (
+        f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n"
+        "summary: ''\ndefinition: ''\n"
+        f"{SKELETON_FIELDS[kind]}---\n\n{sections}"
+    )
+
+
+def user_entry_path(user: str, slug: str) -> str | None:
+    """Return the file of the user entry `slug`, or None."""
+    for directory in KIND_DIRS.values():
+        path = os.path.join(user, directory, f"{slug}.md")
+        if os.path.exists(path):
+            return path
+    return None
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write a file through a dot-named temporary file and os.replace: never half written."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def editor_command(env: Mapping[str, str]) -> list[str]:
+    """Return $VISUAL, else $EDITOR, split as a shell would. Raises BadUsage when neither is set."""
+    import shlex
+
+    for name in ("VISUAL", "EDITOR"):
+        value = env.get(name, "").strip()
+        if value:
+            return shlex.split(value)
+    raise BadUsage("set $VISUAL or $EDITOR to the editor to use, e.g. export EDITOR=nano")
+
+
+def check_user_entry(shipped_root: str, user: str, path: str) -> list[Problem]:
+    """Return the problems of one user entry file, checked against the whole corpus."""
+    from ideocli.corpus import check_corpus
+
+    loaded = load_all(shipped_root, user)
+    return [problem for problem in check_corpus(loaded) if os.path.abspath(problem.path) == os.path.abspath(path)]
