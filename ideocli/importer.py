@@ -325,6 +325,11 @@ def blocks_from_lines(lines: list[str], page: Page, *, markdown: bool) -> Page:
     article ends (a "Recent Posts" line and the like)."""
     paragraphs: list[list[str]] = [[]]
     for line in lines:
+        bare = line.strip().strip(" :|·•")
+        if bare and not line.startswith("\0") and END_RE.fullmatch(bare):
+            break
+        if bare and (CHROME_RE.fullmatch(bare) or take_byline(bare, page) or take_date(bare, page)):
+            line = ""  # a line of its own: page furniture, a byline or a date
         if line.strip():
             paragraphs[-1].append(line.strip())
         elif paragraphs[-1]:
@@ -397,10 +402,28 @@ def take_byline(line: str, page: Page) -> bool:
     if not AUTHOR_LABEL_RE.match(line) and not re.match(r"(written |posted )?by\b", line, re.I):
         return False
     names = split_names(match.group(1))
-    if not names or not all(re.match(r"[^\W\d_]", name) and len(name.split()) <= 5 for name in names):
+    if not names or not all(len(name.split()) <= 5 and all(map(is_name_word, name.split())) for name in names):
         return False
     page.authors += [name for name in names if name not in page.authors]
     return True
+
+
+def is_name_word(word: str) -> bool:
+    """A word of a person's name: capitalised, or a particle such as "de" or "van"."""
+    return word[:1].isupper() or word in {
+        "de",
+        "da",
+        "del",
+        "della",
+        "van",
+        "von",
+        "der",
+        "den",
+        "bin",
+        "al",
+        "la",
+        "le",
+    }
 
 
 def split_names(text: str) -> list[str]:
