@@ -672,9 +672,9 @@ def import_(state: State, inputs: tuple[str, ...], kind: str, dry_run: bool, fmt
 
     \b
     Examples:
-      ideo import ~/Downloads/trotskyism-explained.html
-      ideo import notes/georgism.md --kind term
       curl -s https://example.org/page | ideo import - --dry-run --format json
+      ideo import ~/Downloads/trotskyism-explained.html
+      ideo import notes/ --kind term
     """
     from ideocli import importer
 
@@ -683,7 +683,7 @@ def import_(state: State, inputs: tuple[str, ...], kind: str, dry_run: bool, fmt
 
     known = importer.known_from_mapping(library.entries, library.names)
     known.shipped = {os.path.basename(path)[:-3] for path, _ in entry_paths(state.paths.corpus)}
-    stdin = click.get_binary_stream("stdin")
+    stdin = getattr(sys.stdin, "buffer", sys.stdin)
     drafts, skipped = importer.prepare(inputs, stdin=stdin, kind=kind, user_root=state.user_corpus.path, known=known)
     if drafts and not dry_run:
         write_under_lock(state, lambda: importer.write_entries(drafts))
@@ -768,8 +768,8 @@ def edit(state: State, name: str) -> None:
 
     \b
     Examples:
+      EDITOR=nano ideo edit georgism
       ideo edit trotskyism
-      EDITOR=nano ideo edit "What is Georgism"
     """
     from ideocli.layout import read_source_text
     from ideocli.usercorpus import KIND_DIRS, USER, editor_command, write_atomically
