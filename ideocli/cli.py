@@ -771,10 +771,14 @@ def edit(state: State, name: str) -> None:
       EDITOR=nano ideo edit georgism
       ideo edit trotskyism
     """
-    from ideocli.layout import read_source_text
-    from ideocli.usercorpus import KIND_DIRS, USER, editor_command, write_atomically
+    from ideocli.layout import SLUG_RE, read_source_text
+    from ideocli.usercorpus import KIND_DIRS, USER, editor_command, user_entry_path, write_atomically
 
     editor = editor_command(os.environ)
+    broken = user_entry_path(state.user_corpus.path, name) if SLUG_RE.fullmatch(name) else None
+    if broken is not None:  # a user entry by its slug: open it even when it does not parse
+        edit_and_check(state, editor, broken)
+        return
     article = state.library().resolve(name)
     if article.card:
         raise BadUsage(f"{article.title} is a card made from other entries; it has no file to edit")

@@ -231,7 +231,7 @@ def extract(data: bytes, name: str) -> Page:
             raise Skipped("contains control characters (such as terminal escape sequences)")
         refuse_markup(text)
         page = extract_markdown(text) if kind == "markdown" else extract_text(text)
-    for _, block in page.blocks:  # what an HTML page's entities decode to counts too
+    for block in (page.title, *page.authors, *(text for _, text in page.blocks)):  # HTML entities decode too
         if CONTROL_RE.search(block):
             raise Skipped("contains control characters (such as terminal escape sequences)")
         refuse_markup(block)

@@ -359,3 +359,22 @@ def test_edit_copies_a_shipped_entry_first(user: Path, tmp_path: Path, monkeypat
     assert (user / "ideologies" / "alphaism.md").exists() and "no problems" in result.stderr
     assert "user entry" in run("show", "alphaism").stdout
     assert os.path.exists(user / "ideologies" / "alphaism.md")
+
+
+def test_edit_opens_a_user_entry_that_does_not_parse(user: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(user / "terms" / "broken.md", "no front matter at all\n")
+    monkeypatch.setenv("VISUAL", "true")
+    result = run("edit", "broken")
+    assert result.exit_code == 3
+    assert f"{user / 'terms' / 'broken.md'}:1: no front matter" in result.stdout
+
+
+def test_an_escape_in_an_html_title_is_refused(user: Path, tmp_path: Path) -> None:
+    page = HTML_PAGE.replace("<h1>What is Georgism?</h1>", "<h1>Georg&#27;[2Jism</h1>").replace(
+        "<title>What is Georgism? | The Commons Desk</title>", "<title>Georg&#27;[2Jism</title>"
+    )
+    result = run("import", str(write(tmp_path / "t.html", page.encode("windows-1252"))))
+    # refused for its control character, or earlier, when the HTML parser gives up on it
+    assert result.exit_code == 3 and len(result.stderr.splitlines()) == 1
+    assert not ESC.search(result.stdout + result.stderr)
+    assert not user.exists() or not any(user.rglob("*.md"))
