@@ -378,3 +378,57 @@ def test_an_escape_in_an_html_title_is_refused(user: Path, tmp_path: Path) -> No
     assert result.exit_code == 3 and len(result.stderr.splitlines()) == 1
     assert not ESC.search(result.stdout + result.stderr)
     assert not user.exists() or not any(user.rglob("*.md"))
+
+
+TEXT_DUMP = """Skip to content
+Menu
+We use cookies to give you the best experience. Accept all
+
+Distributism Explained
+
+By Tomas Reyes
+March 9, 2023
+4 min read
+
+Distributism, as this test page tells it, is the view that productive property should be spread as widely as
+possible rather than held by the state or by a few owners. Its writers pictured a society of small farms,
+workshops and family firms. They also argued that guilds could keep trades honest.
+
+Where does distributism come from?
+
+The page says the idea grew out of debates among Catholic writers early in the twentieth century. They
+wanted an economy that neither capitalism nor state ownership would describe.
+
+Share
+Facebook
+Twitter
+
+Related Posts
+Guild Life Explained
+"""
+
+
+def test_a_text_dump_written_for_the_tests(user: Path, tmp_path: Path) -> None:
+    path = write(tmp_path / "dump.txt", TEXT_DUMP)
+    (item,) = json.loads(run("import", str(path), "--format", "json").stdout)["imported"]
+    assert item["title"] == "Distributism" and item["authors"] == ["Tomas Reyes"]
+    text = Path(item["path"]).read_text(encoding="utf-8")
+    assert "published: '2023-03-09'" in text and "## Where does distributism come from?" in text
+    for chrome in ("Skip to", "Menu", "cookies", "min read", "Share", "Facebook", "Related Posts", "Guild Life"):
+        assert chrome not in text
+
+
+@pytest.mark.parametrize(
+    ("title", "subject"),
+    [
+        ("Trotskyism Explained", "Trotskyism"),
+        ("What is Georgism?", "Georgism"),
+        ("What Is the Third Way?", "Third Way"),
+        ("Understanding Mutualism", "Mutualism"),
+        ("An Introduction to Syndicalism", "Syndicalism"),
+        ("Anarchism | Philosophy Pages", "Anarchism"),
+        ("Eco-socialism", "Eco-socialism"),
+    ],
+)
+def test_titles_name_their_subject(title: str, subject: str) -> None:
+    assert importer.clean_title(title) == subject
