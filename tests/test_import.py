@@ -146,7 +146,8 @@ def test_the_imported_entry_is_found_by_show_search_and_related(user: Path) -> N
     assert shown.exit_code == 0 and "(ideology; user entry)" in shown.stdout
     assert "Authors: Risika Singh, Uddheshya Agrawal, Aadi Sardesai" in shown.stdout
     hits = json.loads(run("search", "degenerated worker state", "--format", "json").stdout)["hits"]
-    assert hits[0]["slug"] == "trotskyism"
+    assert hits[0]["slug"] == "trotskyism" and hits[0]["source"] == "user"
+    assert "Trotskyism (ideology, trotskyism, user entry)" in run("search", "degenerated worker state").stdout
     related = run("related", "permanent-revolution")
     assert "Trotskyism" in related.stdout
 

@@ -95,6 +95,7 @@ def hits(out: Output, result: SearchResult) -> None:
             "total": result.total,
             "hits": [
                 {"slug": h.slug, "title": h.title, "kind": h.kind, "score": h.score, "snippet": h.snippet_text}
+                | ({"source": "user"} if h.source == "user" else {})
                 for h in result.hits
             ],
         },

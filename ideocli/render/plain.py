@@ -145,7 +145,8 @@ def hits(out: Output, result: SearchResult) -> None:
     for number, hit in enumerate(result.hits):
         if number:
             write(out)
-        write(out, f"{hit.title} ({hit.kind}, {hit.slug})")
+        mark = ", user entry" if hit.source == "user" else ""
+        write(out, f"{hit.title} ({hit.kind}, {hit.slug}{mark})")
         write(out, f"  {one_line(hit.snippet_text)}")
 
 

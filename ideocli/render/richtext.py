@@ -148,7 +148,8 @@ def definitions(out: Output, items: Sequence[tuple[Article, Sequence[Article]]])
 def hits(out: Output, result: SearchResult) -> None:
     con = console(out)
     for hit in result.hits:
-        con.print(Text.assemble((hit.title, "ideo.title"), (f"  {hit.kind} · {hit.slug}", "ideo.meta")))
+        mark = " · user entry" if hit.source == "user" else ""
+        con.print(Text.assemble((hit.title, "ideo.title"), (f"  {hit.kind} · {hit.slug}{mark}", "ideo.meta")))
         snippet = Text("  ")
         for text, matched in hit.snippet:
             snippet.append(text, style="ideo.match" if matched else None)
