@@ -81,6 +81,7 @@ def test_a_user_entry_shadows_the_shipped_one_visibly(user: Path) -> None:
     shipped = run("show", "--shipped", "alphaism", "--format", "json")
     assert json.loads(shipped.stdout)["entries"][0]["source"] == "shipped"
     assert "fictional doctrine" in json.loads(shipped.stdout)["entries"][0]["summary"]
+    assert "alphaism\tideology (user)\tAlphaism" in run("list", "--long").stdout
     listed = json.loads(run("list", "--format", "json").stdout)["entries"]
     assert [row.get("source") for row in listed if row["slug"] == "alphaism"] == ["user"]
 

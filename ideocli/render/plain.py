@@ -150,11 +150,18 @@ def hits(out: Output, result: SearchResult) -> None:
         write(out, f"  {one_line(hit.snippet_text)}")
 
 
+def kind_label(article: Article) -> str:
+    """Return the kind of an entry as a listing shows it: "ideology", or "ideology (user)" for a user entry."""
+    return f"{article.kind} (user)" if article.source == "user" else article.kind
+
+
 def listing(out: Output, articles: Sequence[Article], long: bool) -> None:
     for article in articles:
         write(
             out,
-            f"{article.slug}\t{article.kind}\t{article.title}\t{one_line(article.summary)}" if long else article.slug,
+            f"{article.slug}\t{kind_label(article)}\t{article.title}\t{one_line(article.summary)}"
+            if long
+            else article.slug,
         )
 
 
