@@ -434,3 +434,30 @@ def test_a_text_dump_written_for_the_tests(user: Path, tmp_path: Path) -> None:
 )
 def test_titles_name_their_subject(title: str, subject: str) -> None:
     assert importer.clean_title(title) == subject
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.6, 0.9, 1.2])
+def test_ctrl_c_leaves_all_or_nothing(delay: float, user: Path, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import time
+
+    pages = tmp_path / "pages"
+    for number in range(30):
+        write(pages / f"note-{number:02}.md", MARKDOWN_NOTE.replace("Rolling Syndics", f"Rolling Syndics {number}"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ideocli", "import", str(pages)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=os.environ.copy(),
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=120)
+    assert process.returncode in (0, 130)
+    written = list(user.rglob("*.md")) if user.exists() else []
+    assert len(written) in (0, 30)
+    assert not list(user.rglob(".*.tmp")) if user.exists() else True
+    result = run("list", "--format", "json")  # the index agrees with the corpus, rebuilt if need be
+    slugs = {row["slug"] for row in json.loads(result.stdout)["entries"]}
+    assert len({s for s in slugs if s.startswith("rolling-syndics")}) == len(written)
