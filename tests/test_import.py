@@ -461,3 +461,19 @@ def test_ctrl_c_leaves_all_or_nothing(delay: float, user: Path, tmp_path: Path) 
     result = run("list", "--format", "json")  # the index agrees with the corpus, rebuilt if need be
     slugs = {row["slug"] for row in json.loads(result.stdout)["entries"]}
     assert len({s for s in slugs if s.startswith("rolling-syndics")}) == len(written)
+
+
+def test_an_import_waits_for_the_rebuild_lock(user: Path, tmp_path: Path) -> None:
+    import subprocess
+    import time
+
+    fcntl = pytest.importorskip("fcntl")
+    assert run("list").exit_code == 0  # the index exists and is fresh
+    note = write(tmp_path / "note.md", MARKDOWN_NOTE)
+    with open(Path(os.environ["IDEO_INDEX"]) / "REBUILD.lock", "a+b") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        process = subprocess.Popen([sys.executable, "-m", "ideocli", "import", str(note)], env=os.environ.copy())
+        time.sleep(2)
+        assert process.poll() is None and not user.exists()  # waiting, nothing written
+    assert process.wait(timeout=120) == 0
+    assert (user / "ideologies" / "rolling-syndics.md").exists()
