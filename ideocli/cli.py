@@ -337,7 +337,10 @@ class YearType(click.ParamType):
 def count_entries(paths: Paths) -> int:
     from ideocli.layout import entry_paths
 
-    return sum(1 for _ in entry_paths(paths.corpus))
+    from ideocli.usercorpus import user_root
+
+    user = user_root(paths.corpus)
+    return sum(1 for _ in entry_paths(paths.corpus)) + (sum(1 for _ in entry_paths(user)) if user else 0)
 
 
 @click.group(cls=IdeoGroup, context_settings=CONTEXT_SETTINGS, invoke_without_command=True)

@@ -255,8 +255,10 @@ def refuse_markup(text: str) -> None:
 
 def extract_html(html: str) -> Page:
     """Return the article of a saved HTML page, through trafilatura (imported here only)."""
-    import trafilatura
-
+    try:
+        import trafilatura
+    except ImportError as exc:  # an install without the extractor, or lxml without lxml_html_clean
+        raise Skipped(f"HTML needs trafilatura and lxml_html_clean installed ({exc})") from None
     result = trafilatura.extract(
         html, output_format="markdown", include_formatting=True, with_metadata=True, include_comments=False
     )
