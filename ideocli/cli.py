@@ -336,7 +336,6 @@ class YearType(click.ParamType):
 
 def count_entries(paths: Paths) -> int:
     from ideocli.layout import entry_paths
-
     from ideocli.usercorpus import user_root
 
     user = user_root(paths.corpus)
