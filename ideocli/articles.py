@@ -73,6 +73,14 @@ class Article:
     texts: tuple[str, ...] = ()  # derived: slugs of the text cards of its key texts
     card: bool = False  # generated from other entries' front matter, not written
     links: tuple[str, ...] = field(default=(), compare=False)  # slugs of inline [[links]]
+    # Where the entry comes from: "shipped" (the corpus) or "user" (the user corpus, see usercorpus.py).
+    source: str = "shipped"
+    shadows: str = ""  # a user entry: the shipped file it hides, if any
+    # Provenance of an imported entry (front matter `source`, `authors`, `published`, `imported`).
+    imported_from: str = ""
+    authors: tuple[str, ...] = ()
+    published: str = ""
+    imported: str = ""
 
     def relations(self) -> dict[str, tuple[str, ...]]:
         """Return the non-empty relation lists, in display order."""

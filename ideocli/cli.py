@@ -16,7 +16,7 @@ import click
 
 from ideocli import __version__
 from ideocli.articles import KINDS, SUBJECTS
-from ideocli.errors import ExitCode, IdeoError, Interrupted, NotFound, OutputFailed, on_interrupt
+from ideocli.errors import BadUsage, ExitCode, IdeoError, Interrupted, NotFound, OutputFailed, on_interrupt
 from ideocli.paths import Paths, resolve_paths
 from ideocli.render import COLORS, FORMATS, Section
 from ideocli.sanitize import QUOTE_CHARS, clean_text, shorten
@@ -202,8 +202,9 @@ def ctrl_c_deferred() -> Iterator[None]:
 class State:
     """What the group resolves once for every command."""
 
-    def __init__(self, paths: Paths) -> None:
+    def __init__(self, paths: Paths, user_corpus: Any = None) -> None:
         self.paths = paths
+        self.user_corpus = user_corpus  # usercorpus.UserCorpus: where `import`, `new` and `edit` write
 
     def library(self, force: bool = False) -> Any:
         from ideocli.library import open_library
@@ -336,8 +337,10 @@ class YearType(click.ParamType):
 
 def count_entries(paths: Paths) -> int:
     from ideocli.layout import entry_paths
+    from ideocli.usercorpus import user_root
 
-    return sum(1 for _ in entry_paths(paths.corpus))
+    user = user_root(paths.corpus)
+    return sum(1 for _ in entry_paths(paths.corpus)) + (sum(1 for _ in entry_paths(user)) if user else 0)
 
 
 @click.group(cls=IdeoGroup, context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
@@ -349,10 +352,18 @@ def count_entries(paths: Paths) -> int:
     metavar="DIR",
     help="Index directory (default: index/ in a checkout, else the user cache; env IDEO_INDEX).",
 )
+@click.option(
+    "--user-corpus",
+    "user_corpus_dir",
+    metavar="DIR",
+    help="Your own entries, read with the corpus (default: ~/.local/share/ideo/corpus; env IDEO_USER_CORPUS).",
+)
 @click.option("--version", "show_version", is_flag=True, help="Print the version and the corpus size, then exit.")
 @no_pager_option
 @click.pass_context
-def cli(ctx: click.Context, corpus_dir: str | None, index_dir: str | None, show_version: bool) -> None:
+def cli(
+    ctx: click.Context, corpus_dir: str | None, index_dir: str | None, user_corpus_dir: str | None, show_version: bool
+) -> None:
     """ideo: political ideologies and the concepts of political thought, offline.
 
     Look an entry up by name, search the full text, get a one-line definition, or walk the
@@ -371,8 +382,12 @@ def cli(ctx: click.Context, corpus_dir: str | None, index_dir: str | None, show_
       ideo timeline --family anarchism
       ideo graph marxism
     """
+    from ideocli.usercorpus import attach, resolve_user_corpus
+
     paths = resolve_paths(corpus_flag=corpus_dir, index_flag=index_dir, env=os.environ)
-    ctx.obj = State(paths)
+    user_corpus = resolve_user_corpus(user_corpus_dir, os.environ)
+    attach(paths.corpus, user_corpus.path)
+    ctx.obj = State(paths, user_corpus)
     if show_version:
         click.echo(f"ideo {__version__} ({count_entries(paths)} entries in {clean_text(paths.corpus)})")
         ctx.exit()
@@ -384,10 +399,13 @@ def cli(ctx: click.Context, corpus_dir: str | None, index_dir: str | None, show_
 @click.argument("names", nargs=-1, required=True, shell_complete=complete_entry)
 @click.option("--summary", is_flag=True, help="Only the summary: one line of plain text per NAME when piped.")
 @click.option("--section", metavar="NAME", help="Only one section of the body, e.g. History or 'Core ideas'.")
+@click.option("--shipped", is_flag=True, help="The shipped entry of each slug, even where a user entry shadows it.")
 @output_options
 @no_pager_option
 @click.pass_obj
-def show(state: State, names: tuple[str, ...], summary: bool, section: str | None, fmt: str, color: str) -> None:
+def show(
+    state: State, names: tuple[str, ...], summary: bool, section: str | None, shipped: bool, fmt: str, color: str
+) -> None:
     """Show entries by slug, title or alias (case and punctuation do not matter).
 
     \b
@@ -399,6 +417,16 @@ def show(state: State, names: tuple[str, ...], summary: bool, section: str | Non
     """
     library = state.library()
     articles = [library.resolve(name) for name in names]
+    if shipped:
+        from ideocli.usercorpus import shipped_articles
+
+        articles = shipped_articles(state.paths.corpus, articles)
+    else:
+        from ideocli.usercorpus import shadow_notice
+
+        for article in articles:
+            if article.shadows:
+                say(f"ideo: {shadow_notice(article.slug, article.shadows)}")
     output, render = output_for(fmt, color, page=not summary)
     if summary:
         render.summaries(output, articles)
@@ -499,10 +527,22 @@ def search(
     result = library.search(query, limit=limit, filters=filters)
     if not result.hits:
         raise NotFound(f'no results for "{shorten(query)}"', hints=tuple(library.did_you_mean(query)))
+    result = mark_user_hits(result, library.entries)
     output, render = output_for(fmt, color)
     if result.corrected and output.format != "json":
         click.echo(f'ideo: nothing matched "{query}"; showing results for "{result.corrected}"', err=True)
     render.hits(output, result)
+
+
+def mark_user_hits(result: Any, entries: dict[str, Any]) -> Any:
+    """Return the search result with each hit from the user corpus marked as such."""
+    import dataclasses
+
+    hits = tuple(
+        dataclasses.replace(hit, source="user") if getattr(entries.get(hit.slug), "source", "") == "user" else hit
+        for hit in result.hits
+    )
+    return dataclasses.replace(result, hits=hits)
 
 
 @cli.command()
@@ -579,9 +619,10 @@ def check(state: State, fmt: str, color: str) -> None:
       ideo check
       ideo --corpus ~/my-corpus check --format json
     """
-    from ideocli.corpus import check_corpus, load_corpus
+    from ideocli.corpus import check_corpus
+    from ideocli.usercorpus import load_all
 
-    loaded = load_corpus(state.paths.corpus)
+    loaded = load_all(state.paths.corpus)
     problems = check_corpus(loaded)
     output, render = output_for(fmt, color)
     render.problems(output, problems, len(loaded.entries))
@@ -620,7 +661,185 @@ def paths(state: State) -> None:
       IDEO_INDEX=~/ideo-index ideo paths
     """
     click.echo(f"corpus\t{clean_text(state.paths.corpus)}\t({state.paths.corpus_source})")
+    user = state.user_corpus
+    exists = "" if os.path.isdir(user.path) else ", missing: empty"
+    click.echo(f"user corpus\t{clean_text(user.path)}\t({user.source}{exists})")
     click.echo(f"index\t{clean_text(state.paths.index)}\t({state.paths.index_source})")
+
+
+# --- the user corpus: import, new, edit ---------------------------------------------------------
+
+
+@cli.command("import")
+@click.argument("inputs", nargs=-1, required=True, metavar="PATH...")
+@click.option("--kind", type=click.Choice(("ideology", "term")), default="ideology", show_default=True)
+@click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
+@output_options
+@click.pass_obj
+def import_(state: State, inputs: tuple[str, ...], kind: str, dry_run: bool, fmt: str, color: str) -> None:
+    """Turn saved web pages, text dumps and Markdown into entries of your user corpus.
+
+    PATH is a file, a directory (its .html, .htm, .txt and .md files) or - for standard input.
+    The entry takes the page's title, authors and date, its paragraphs and headings, and links
+    the entries it names; page furniture (menus, cookie banners, share buttons, other posts)
+    is left out. Importing the same page again updates its entry. An input that cannot be
+    imported is skipped with a one-line reason, and the exit status is then 3.
+
+    \b
+    Examples:
+      curl -s https://example.org/page | ideo import - --dry-run --format json
+      ideo import ~/Downloads/trotskyism-explained.html
+      ideo import notes/ --kind term
+    """
+    from ideocli import importer
+
+    library = state.library()
+    from ideocli.layout import entry_paths
+
+    known = importer.known_from_mapping(library.entries, library.names)
+    known.shipped = {os.path.basename(path)[:-3] for path, _ in entry_paths(state.paths.corpus)}
+    stdin = getattr(sys.stdin, "buffer", sys.stdin)
+    drafts, skipped = importer.prepare(inputs, stdin=stdin, kind=kind, user_root=state.user_corpus.path, known=known)
+    if drafts and not dry_run:
+        write_under_lock(state, lambda: importer.write_entries(drafts))
+        library = state.library()  # the index now includes the new entries
+    output = output_for(fmt, color)[0]
+    rows = [
+        {
+            "slug": d.slug,
+            "title": d.title,
+            "path": d.path,
+            "source": d.source,
+            "authors": d.authors,
+            "status": d.status,
+            "shadows_shipped": d.shadows,
+        }
+        for d in drafts
+    ]
+    if output.format == "json":
+        from ideocli.render.jsonout import emit
+
+        emit(
+            output,
+            {
+                "imported": rows,
+                "skipped": [{"input": clean_text(name), "reason": reason} for name, reason in skipped],
+                "dry_run": dry_run,
+            },
+        )
+    else:
+        verb = "would import" if dry_run else "imported"
+        for d in drafts:
+            click.echo(clean_text(f"{verb} {d.slug} ({d.status}): {d.title} -> {d.path}"))
+    for d in drafts:
+        if d.shadows:
+            from ideocli.usercorpus import shadow_notice
+
+            say(f"ideo: {shadow_notice(d.slug, f'entry {d.slug!r}')}")
+    for name, reason in skipped:
+        say(f"ideo: skipped {shorten(name)}: {reason}")
+    if skipped:
+        raise click.exceptions.Exit(int(ExitCode.DATA))
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--kind", type=click.Choice(("ideology", "term", "person")), default="ideology", show_default=True)
+@click.option("--title", help="The entry's title (default: from SLUG).")
+@click.pass_obj
+def new(state: State, slug: str, kind: str, title: str | None) -> None:
+    """Start a new entry in your user corpus and open it in $VISUAL or $EDITOR.
+
+    The skeleton has every key and section the kind needs; when the editor exits, the entry
+    is checked and each problem printed as path:line: message (exit 3 if any).
+
+    \b
+    Examples:
+      ideo new georgism
+      ideo new land-value-tax --kind term --title "Land value tax"
+    """
+    from ideocli.layout import SLUG_RE
+    from ideocli.usercorpus import KIND_DIRS, editor_command, skeleton, user_entry_path, write_atomically
+
+    if not SLUG_RE.fullmatch(slug):
+        raise BadUsage(f"bad slug {shorten(slug)!r}: use lowercase ASCII words joined by hyphens")
+    editor = editor_command(os.environ)
+    existing = user_entry_path(state.user_corpus.path, slug)
+    if existing is not None:
+        raise BadUsage(f"your entry {slug!r} already exists: {existing}; use `ideo edit {slug}`")
+    path = os.path.join(state.user_corpus.path, KIND_DIRS[kind], f"{slug}.md")
+    write_under_lock(state, lambda: write_atomically(path, skeleton(slug, kind, title)))
+    edit_and_check(state, editor, path)
+
+
+@cli.command()
+@click.argument("name", shell_complete=complete_entry)
+@click.pass_obj
+def edit(state: State, name: str) -> None:
+    """Open an entry of your user corpus in $VISUAL or $EDITOR, then check it.
+
+    A shipped entry is first copied into the user corpus, where your copy shadows it
+    (`ideo show --shipped NAME` still shows the original).
+
+    \b
+    Examples:
+      EDITOR=nano ideo edit georgism
+      ideo edit trotskyism
+    """
+    from ideocli.layout import SLUG_RE, read_source_text
+    from ideocli.usercorpus import KIND_DIRS, USER, editor_command, user_entry_path, write_atomically
+
+    editor = editor_command(os.environ)
+    broken = user_entry_path(state.user_corpus.path, name) if SLUG_RE.fullmatch(name) else None
+    if broken is not None:  # a user entry by its slug: open it even when it does not parse
+        edit_and_check(state, editor, broken)
+        return
+    article = state.library().resolve(name)
+    if article.card:
+        raise BadUsage(f"{article.title} is a card made from other entries; it has no file to edit")
+    if article.source == USER:
+        path = article.path
+    else:
+        path = os.path.join(state.user_corpus.path, KIND_DIRS[article.kind], f"{article.slug}.md")
+        text = read_source_text(os.path.join(state.paths.corpus, article.path))
+        write_under_lock(state, lambda: write_atomically(path, text))
+        say(f"ideo: copied the shipped {article.path} to {clean_text(path)}")
+    edit_and_check(state, editor, path)
+
+
+def edit_and_check(state: State, editor: list[str], path: str) -> None:
+    """Run the editor on `path`, then print the entry's problems as path:line: message (exit 3 if any)."""
+    import subprocess
+
+    from ideocli.usercorpus import check_user_entry
+
+    try:
+        finished = subprocess.run([*editor, path], check=False)
+    except OSError as exc:
+        raise BadUsage(f"cannot run the editor {shorten(editor[0])!r}: {exc.strerror or exc}") from None
+    if finished.returncode != 0:
+        say(f"ideo: the editor exited with status {finished.returncode}")
+    problems = check_user_entry(state.paths.corpus, state.user_corpus.path, path)
+    for problem in problems:
+        click.echo(clean_text(str(problem)))
+    if problems:
+        say(f"ideo: {len(problems)} problems in {clean_text(path)}")
+        raise click.exceptions.Exit(int(ExitCode.DATA))
+    say(f"ideo: {clean_text(path)}: no problems")
+
+
+def write_under_lock(state: State, write: Callable[[], None]) -> None:
+    """Run `write` (a change to the user corpus) under the index rebuild lock, Ctrl-C held back."""
+    from ideocli.errors import IndexProblem
+    from ideocli.store import check_index_dir, claim_index_dir, rebuild_lock
+
+    try:
+        if not check_index_dir(state.paths.index):
+            claim_index_dir(state.paths.index)
+        with rebuild_lock(state.paths.index), ctrl_c_deferred():
+            write()
+    except OSError as exc:
+        raise IndexProblem(f"cannot write the user corpus: {exc.strerror or exc}") from None
 
 
 # --- views: compare, timeline, graph, random; shell completion --------------------------------

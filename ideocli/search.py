@@ -306,6 +306,7 @@ class Hit:
     kind: str
     score: float
     snippet: tuple[tuple[str, bool], ...]  # (text, matched) segments
+    source: str = "shipped"  # "user" for an entry of the user corpus (set by the caller, not stored)
 
     @property
     def snippet_text(self) -> str:

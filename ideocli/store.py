@@ -84,9 +84,27 @@ class BuildReport(NamedTuple):
     generation: str
 
 
+def corpus_roots(corpus: StrPath) -> list[str]:
+    """Return the directories read into one index: the corpus, then the user corpus attached to it.
+
+    The one place the store learns of the user corpus (see usercorpus.py); a missing one is empty.
+    """
+    from ideocli.usercorpus import user_root
+
+    user = user_root(corpus)
+    return [os.fspath(corpus)] if user is None else [os.fspath(corpus), user]
+
+
+def load_roots(corpus: StrPath) -> Any:
+    """Load the corpus and its user corpus as one LoadedCorpus (user entries shadow shipped ones)."""
+    from ideocli.usercorpus import load_all
+
+    return load_all(corpus)
+
+
 def source_files(corpus: StrPath) -> list[str]:
     """Return every file whose change makes the index stale, sorted."""
-    files = [path for path, _ in entry_paths(corpus)]
+    files = [path for root in corpus_roots(corpus) for path, _ in entry_paths(root)]
     vocabulary = os.path.join(corpus, VOCABULARY_FILE)
     return sorted([*files, vocabulary] if os.path.exists(vocabulary) else files)
 
@@ -317,12 +335,11 @@ def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress 
     from pathlib import Path
 
     from ideocli.cards import with_cards
-    from ideocli.corpus import load_corpus
     from ideocli.search import build_index
 
     started = time.perf_counter()
     fingerprint, content = stat_fingerprint(corpus), content_fingerprint(corpus)
-    loaded = load_corpus(corpus)
+    loaded = load_roots(corpus)
     articles = with_cards(loaded.articles, loaded.vocabulary.text_aliases)
     name = f"gen-{uuid.uuid4().hex[:12]}"
     index_path = Path(index_dir)

@@ -16,6 +16,10 @@ SHIPPED_CORPUS = TESTS.parent / "corpus"
 ISOLATED_VARIABLES = (
     "IDEO_CORPUS",
     "IDEO_INDEX",
+    "IDEO_USER_CORPUS",
+    "XDG_DATA_HOME",
+    "VISUAL",
+    "EDITOR",
     "NO_COLOR",
     "FORCE_COLOR",
     "TTY_COMPATIBLE",

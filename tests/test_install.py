@@ -73,3 +73,8 @@ def test_wheel_ships_the_corpus_and_runs_from_another_directory(tmp_path: Path) 
     assert result.stdout.startswith("Trotskyism\n")
     assert (tmp_path / "cache" / "ideo" / "index" / "CURRENT").is_file()
     assert not list(venv.rglob("CURRENT"))  # nothing written into site-packages
+    # `ideo import` needs trafilatura, which fails at import without lxml_html_clean under lxml 6
+    extractor = subprocess.run(
+        [python, "-c", "import trafilatura, charset_normalizer; print('ok')"], env=env, capture_output=True, text=True
+    )
+    assert extractor.stdout.strip() == "ok", extractor.stderr

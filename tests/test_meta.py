@@ -55,6 +55,15 @@ def test_domain_modules_import_neither_click_nor_rich() -> None:
     assert result.stdout.strip() == "[]", result.stderr
 
 
+def test_only_import_loads_the_extractor() -> None:
+    code = (
+        "import sys\nfrom ideocli import cli, usercorpus, importer, store, library\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'trafilatura', 'charset_normalizer', 'lxml', 'platformdirs'}))"
+    )
+    result = python(code)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
 def test_show_and_define_import_neither_whoosh_nor_yaml_nor_rich(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 

@@ -43,6 +43,9 @@ def error(out: Output, failure: IdeoError, code: ExitCode) -> None:
 def entry(article: Article) -> dict[str, Any]:
     data = article.to_dict()
     del data["path"], data["links"]
+    for key in ("shadows", "imported_from", "authors", "published", "imported"):  # only where they apply
+        if not data[key]:
+            del data[key]
     return data
 
 
@@ -92,6 +95,7 @@ def hits(out: Output, result: SearchResult) -> None:
             "total": result.total,
             "hits": [
                 {"slug": h.slug, "title": h.title, "kind": h.kind, "score": h.score, "snippet": h.snippet_text}
+                | ({"source": "user"} if h.source == "user" else {})
                 for h in result.hits
             ],
         },
@@ -106,6 +110,8 @@ def listing(out: Output, articles: Sequence[Article], long: bool) -> None:
             row |= {"subject": article.subject, "date": article.date, "founded": article.founded}
         if article.card:
             row["card"] = True
+        if article.source == "user":
+            row["source"] = "user"
         if long:
             row["summary"] = article.summary
         rows.append(row)

@@ -35,6 +35,10 @@ def facts(article: Article) -> list[tuple[str, str]]:
         ("Era", article.era),
         ("Region", article.region),
         ("Author" if text else "Key figures", ", ".join(article.key_figures)),
+        ("Authors", ", ".join(article.authors)),  # an imported entry's provenance
+        ("Published", article.published),
+        ("Imported from", article.imported_from),
+        ("Imported", article.imported),
     ]
     return [(label, value) for label, value in rows if value]
 
@@ -73,7 +77,8 @@ def heading_line(article: Article) -> str:
     """Return what an entry is: its kind (a card says so), then its families."""
     kind = f"{article.kind} card" if article.card else article.kind
     families = ", ".join(article.family)
-    return f"{kind}; {families}" if families else kind
+    line = f"{kind}; {families}" if families else kind
+    return f"{line}; user entry" if article.source == "user" else line
 
 
 def entries(out: Output, articles: Sequence[Article], titles: Mapping[str, str]) -> None:
@@ -138,15 +143,23 @@ def hits(out: Output, result: SearchResult) -> None:
     for number, hit in enumerate(result.hits):
         if number:
             write(out)
-        write(out, f"{hit.title} ({hit.kind}, {hit.slug})")
+        mark = ", user entry" if hit.source == "user" else ""
+        write(out, f"{hit.title} ({hit.kind}, {hit.slug}{mark})")
         write(out, f"  {one_line(hit.snippet_text)}")
+
+
+def kind_label(article: Article) -> str:
+    """Return the kind of an entry as a listing shows it: "ideology", or "ideology (user)" for a user entry."""
+    return f"{article.kind} (user)" if article.source == "user" else article.kind
 
 
 def listing(out: Output, articles: Sequence[Article], long: bool) -> None:
     for article in articles:
         write(
             out,
-            f"{article.slug}\t{article.kind}\t{article.title}\t{one_line(article.summary)}" if long else article.slug,
+            f"{article.slug}\t{kind_label(article)}\t{article.title}\t{one_line(article.summary)}"
+            if long
+            else article.slug,
         )
 
 

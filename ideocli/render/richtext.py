@@ -16,7 +16,7 @@ from rich.tree import Tree
 from ideocli.articles import RELATION_LABELS, Article, one_line, replace_links
 from ideocli.library import TreeNode
 from ideocli.render import Output
-from ideocli.render.plain import TREE_LABELS, dating, facts, heading_line, key_text_line
+from ideocli.render.plain import TREE_LABELS, dating, facts, heading_line, key_text_line, kind_label
 from ideocli.store import BuildReport
 
 if TYPE_CHECKING:
@@ -148,7 +148,8 @@ def definitions(out: Output, items: Sequence[tuple[Article, Sequence[Article]]])
 def hits(out: Output, result: SearchResult) -> None:
     con = console(out)
     for hit in result.hits:
-        con.print(Text.assemble((hit.title, "ideo.title"), (f"  {hit.kind} · {hit.slug}", "ideo.meta")))
+        mark = " · user entry" if hit.source == "user" else ""
+        con.print(Text.assemble((hit.title, "ideo.title"), (f"  {hit.kind} · {hit.slug}{mark}", "ideo.meta")))
         snippet = Text("  ")
         for text, matched in hit.snippet:
             snippet.append(text, style="ideo.match" if matched else None)
@@ -169,7 +170,9 @@ def listing(out: Output, articles: Sequence[Article], long: bool) -> None:
         for column in ("Title", "Kind", "Family"):
             table.add_column(column)
         for article in articles:
-            table.add_row(Text(article.slug), Text(article.title), Text(article.kind), Text(", ".join(article.family)))
+            table.add_row(
+                Text(article.slug), Text(article.title), Text(kind_label(article)), Text(", ".join(article.family))
+            )
     console(out).print(table)
 
 
