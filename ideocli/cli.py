@@ -527,22 +527,10 @@ def search(
     result = library.search(query, limit=limit, filters=filters)
     if not result.hits:
         raise NotFound(f'no results for "{shorten(query)}"', hints=tuple(library.did_you_mean(query)))
-    result = mark_user_hits(result, library.entries)
     output, render = output_for(fmt, color)
     if result.corrected and output.format != "json":
         click.echo(f'ideo: nothing matched "{query}"; showing results for "{result.corrected}"', err=True)
     render.hits(output, result)
-
-
-def mark_user_hits(result: Any, entries: dict[str, Any]) -> Any:
-    """Return the search result with each hit from the user corpus marked as such."""
-    import dataclasses
-
-    hits = tuple(
-        dataclasses.replace(hit, source="user") if getattr(entries.get(hit.slug), "source", "") == "user" else hit
-        for hit in result.hits
-    )
-    return dataclasses.replace(result, hits=hits)
 
 
 @cli.command()

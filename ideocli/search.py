@@ -189,6 +189,7 @@ def make_schema() -> Schema:
         keys=STORED(),
         refs=STORED(),
         note=STORED(),  # a card's summary: shown, not searched
+        source=STORED(),  # "user" for an entry of the user corpus; absent for shipped ones
         title=text(stored=True),
         alias=text(),
         figure=text(),
@@ -250,6 +251,8 @@ def document_fields(article: Article) -> dict[str, Any]:
         "summary": plain_text(article.summary),
         "body": plain_text(article.body),
     }
+    if article.source == "user":
+        fields["source"] = "user"
     if article.card:  # its prose is boilerplate around names: only the names are searched
         fields["note"] = fields.pop("summary")
         del fields["definition"], fields["body"]
@@ -306,7 +309,7 @@ class Hit:
     kind: str
     score: float
     snippet: tuple[tuple[str, bool], ...]  # (text, matched) segments
-    source: str = "shipped"  # "user" for an entry of the user corpus (set by the caller, not stored)
+    source: str = "shipped"  # "user" for an entry of the user corpus
 
     @property
     def snippet_text(self) -> str:
@@ -589,6 +592,7 @@ def run_search(directory: str | os.PathLike[str], text: str, *, limit: int, filt
                     kind=hit["kind"],
                     score=round(float(hit.score), 4),
                     snippet=fragments or ((summary, False),),
+                    source=hit.get("source", "shipped"),
                 )
             )
         return SearchResult(text, tuple(hits), len(results), corrected)

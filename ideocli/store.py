@@ -34,7 +34,7 @@ from ideocli import __version__
 from ideocli.errors import IndexProblem
 from ideocli.layout import SLUG_RE, VOCABULARY_FILE, entry_paths, read_source
 
-FORMAT = 8  # bump whenever the schema, analyzers or catalog layout change
+FORMAT = 9  # bump whenever the schema, analyzers or catalog layout change
 POINTER = "CURRENT"
 LOCK = "REBUILD.lock"
 MARKER = "IDEO-INDEX"
