@@ -16,26 +16,29 @@ from ideocli.layout import VOCABULARY_FILE, entry_paths
 from ideocli.paths import Paths
 
 FAMILY_LINE_RE = re.compile(r"^\s+-\s+['\"]?([^'\"#\s]+)")
-# The index layout of ideocli.store (CURRENT names the live generation, which holds lookup.json),
+# The index layout of ideocli.store (CURRENT names the live generation, which holds the catalog),
 # read directly: importing the store costs more than a whole completion may take.
 POINTER = "CURRENT"
-LOOKUP = "lookup.json"
+CATALOG = "catalog.sqlite"
 
 
 def read_lookup(index: str) -> dict[str, Any] | None:
-    """Return the live generation's name lookup, or None when there is no usable index."""
+    """Return the live generation's `names` and `titles`, or None when there is no usable index."""
     import json
+    import sqlite3
+
+    from ideocli.catalog import Catalog
 
     try:
         with open(os.path.join(index, POINTER), encoding="utf-8") as handle:
             generation = json.load(handle)["generation"]
-        with open(os.path.join(index, generation, LOOKUP), encoding="utf-8") as handle:
-            lookup = json.load(handle)
-    except (OSError, ValueError, KeyError, TypeError):
+        catalog = Catalog(os.path.join(index, os.path.basename(generation), CATALOG))
+        try:
+            return {"names": catalog.names(), "titles": catalog.titles()}
+        finally:
+            catalog.close()
+    except (OSError, ValueError, KeyError, TypeError, sqlite3.Error):
         return None
-    if isinstance(lookup, dict) and isinstance(lookup.get("names"), dict) and isinstance(lookup.get("titles"), dict):
-        return lookup
-    return None
 
 
 def read_names(paths: Paths) -> tuple[dict[str, list[str]], dict[str, str]]:

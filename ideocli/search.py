@@ -11,7 +11,7 @@ import os
 import re
 import sys
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,7 +196,7 @@ def make_schema() -> Schema:
         era=text(),
         definition=text(),
         summary=text(stored=True),
-        body=text(stored=True),
+        body=text(),  # not stored: snippets read the body from the catalog (ideocli.catalog)
     )
 
 
@@ -501,22 +501,35 @@ class Filters:
         return query.And(parts) if parts else None
 
 
-def search(directory: str | os.PathLike[str], text: str, *, limit: int, filters: Filters = Filters()) -> SearchResult:
-    """Run a query against the index in `directory`.
+Bodies = Callable[[Sequence[str]], Mapping[str, str]]
+
+
+def search(
+    directory: str | os.PathLike[str],
+    text: str,
+    *,
+    limit: int,
+    filters: Filters = Filters(),
+    bodies: Bodies | None = None,
+) -> SearchResult:
+    """Run a query against the index in `directory`; `bodies(slugs)` returns the Markdown bodies
+    of the hits shown, for their snippets (without it, snippets come from the summary).
 
     Raises BadUsage for an empty, oversized or too costly query, and DamagedIndex for anything
     else that goes wrong inside Whoosh (a truncated, missing or garbled index file shows up as
     pickle, struct, EOF, OS or even bare Exception errors).
     """
     try:
-        return run_search(directory, text, limit=limit, filters=filters)
+        return run_search(directory, text, limit=limit, filters=filters, bodies=bodies)
     except IdeoError:
         raise
     except Exception as exc:
         raise DamagedIndex(repr(exc)) from exc
 
 
-def run_search(directory: str | os.PathLike[str], text: str, *, limit: int, filters: Filters) -> SearchResult:
+def run_search(
+    directory: str | os.PathLike[str], text: str, *, limit: int, filters: Filters, bodies: Bodies | None = None
+) -> SearchResult:
     """Do the work of search(), letting Whoosh's exceptions through.
 
     Ranking: an entry whose own title, alias or slug is the query comes first, whatever its
@@ -575,11 +588,15 @@ def run_search(directory: str | os.PathLike[str], text: str, *, limit: int, filt
                 return NAME_IN_QUERY, -hit.score
             return OTHER, -hit.score * (NAME_IN_QUERY_WEIGHT if inside else 1.0)
 
-        ranked = sorted(results, key=rank)
+        ranked = sorted(results, key=rank)[:limit]
+        # Cards' bodies are not indexed (see document_fields), so their snippets come from the note.
+        written = [hit["slug"] for hit in ranked if "note" not in hit]
+        found_bodies = bodies(written) if bodies and written else {}
         hits = []
-        for hit in ranked[:limit]:
+        for hit in ranked:
             summary = hit.get("summary") or hit.get("note", "")
-            fragments = snippet(hit.get("body", ""), terms) or snippet(summary, terms)
+            body = found_bodies.get(hit["slug"], "")
+            fragments = (snippet(plain_text(body), terms) if body else ()) or snippet(summary, terms)
             hits.append(
                 Hit(
                     slug=hit["slug"],

@@ -5,8 +5,8 @@ Layout of an index directory:
     IDEO-INDEX       marker: ideo deletes or replaces files only in a directory that holds it
     CURRENT          JSON pointer to the live generation and the corpus fingerprint it reflects
     REBUILD.lock     taken by the one process that rebuilds; readers never lock
-    gen-<id>/        lookup.json (names and titles), entries/<slug>.json (one entry, body included),
-                     catalog.json (all entries, no bodies), problems.json, whoosh/ (the index)
+    gen-<id>/        catalog.sqlite (names, titles, front matter, bodies, links, problems: see
+                     ideocli.catalog), whoosh/ (the full-text index, no bodies stored)
 
 A rebuild writes `gen-<id>.tmp/`, renames it, then swaps CURRENT with os.replace, so a crash or
 Ctrl-C mid-build leaves the previous generation in use; the next process to take the lock deletes
@@ -32,9 +32,9 @@ from typing import Any, NamedTuple
 
 from ideocli import __version__
 from ideocli.errors import IndexProblem
-from ideocli.layout import SLUG_RE, VOCABULARY_FILE, entry_paths, read_source
+from ideocli.layout import VOCABULARY_FILE, entry_paths, read_source
 
-FORMAT = 8  # bump whenever the schema, analyzers or catalog layout change
+FORMAT = 9  # bump whenever the schema, analyzers or catalog layout change
 POINTER = "CURRENT"
 LOCK = "REBUILD.lock"
 MARKER = "IDEO-INDEX"
@@ -44,6 +44,7 @@ MARKER_TEXT = (
 )
 GENERATION_RE = re.compile(r"gen-[0-9a-f]{12}")
 POINTER_TMP_RE = re.compile(r"CURRENT\.\d+\.\d+\.tmp")
+CATALOG_FILE = "catalog.sqlite"
 GRACE_SECONDS = 60
 LOCK_WAIT_SECONDS = 120
 
@@ -59,18 +60,11 @@ class Generation(NamedTuple):
 
     @property
     def catalog(self) -> str:
-        return os.path.join(self.path, "catalog.json")
+        return os.path.join(self.path, CATALOG_FILE)
 
     @property
     def whoosh(self) -> str:
         return os.path.join(self.path, "whoosh")
-
-    @property
-    def lookup(self) -> str:
-        return os.path.join(self.path, "lookup.json")
-
-    def entry(self, slug: str) -> str:
-        return os.path.join(self.path, "entries", f"{slug}.json")
 
 
 class BuildReport(NamedTuple):
@@ -158,7 +152,7 @@ def fresh_generation(corpus: StrPath, index_dir: StrPath) -> Generation | None:
         return None
     generation = Generation(os.path.join(index_dir, pointer["generation"]))
     try:
-        if not stat.S_ISDIR(os.lstat(generation.path).st_mode) or not os.path.isfile(generation.lookup):
+        if not stat.S_ISDIR(os.lstat(generation.path).st_mode) or not os.path.isfile(generation.catalog):
             return None
     except OSError:
         return None
@@ -317,6 +311,7 @@ def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress 
     from pathlib import Path
 
     from ideocli.cards import with_cards
+    from ideocli.catalog import write_catalog
     from ideocli.corpus import load_corpus
     from ideocli.search import build_index
 
@@ -328,19 +323,10 @@ def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress 
     index_path = Path(index_dir)
     temporary = index_path / f"{name}.tmp"
     try:
-        (temporary / "entries").mkdir(parents=True)
-        for article in articles:
-            write_json(temporary / "entries" / f"{article.slug}.json", article.to_dict())
+        temporary.mkdir(parents=True)
         build_index(articles, temporary / "whoosh", on_progress)
-        lookup = {
-            "format": FORMAT,
-            "names": name_index(articles),
-            "titles": {article.slug: article.title for article in articles},
-        }
-        write_json(temporary / "lookup.json", lookup)
-        catalog = {"format": FORMAT, "articles": [article.to_dict(with_body=False) for article in articles]}
-        write_json(temporary / "catalog.json", catalog)
-        write_json(temporary / "problems.json", [[p.path, p.line, p.message] for p in loaded.problems])
+        problems = [(p.path, p.line, p.message) for p in loaded.problems]
+        write_catalog(str(temporary / CATALOG_FILE), articles, name_index(articles), problems)
         temporary.rename(index_path / name)
     except BaseException:
         remove_tree(temporary)
@@ -420,61 +406,7 @@ def collect_garbage(index_dir: StrPath, keep: str) -> None:
                 remove_tree(entry.path)
 
 
-def read_problems(generation: Generation) -> list[tuple[str, int, str]]:
-    """Return the (path, line, message) of each file the build skipped (none if unreadable)."""
-    try:
-        with open(os.path.join(generation.path, "problems.json"), encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return []
-    if not isinstance(data, list):
-        return []
-    return [
-        (item[0], item[1], item[2])
-        for item in data
-        if isinstance(item, list)
-        and len(item) == 3
-        and isinstance(item[0], str)
-        and type(item[1]) is int
-        and isinstance(item[2], str)
-    ]
-
-
-def read_lookup(generation: Generation) -> dict[str, Any]:
-    """Return lookup.json: `names` (normalized name -> slugs) and `titles` (slug -> title).
-
-    Raises OSError or ValueError when it is damaged: unreadable, the wrong shape, or a name
-    that leads to a slug without a title.
-    """
-    data = read_json(generation.lookup, "names")
-    names, titles = data["names"], data.get("titles")
-    if not isinstance(titles, dict) or not all(
-        isinstance(title, str) and SLUG_RE.fullmatch(slug) for slug, title in titles.items()
-    ):
-        raise ValueError("lookup.json: the title table is damaged")
-    if not isinstance(names, dict) or not all(
-        isinstance(slugs, list) and slugs and all(isinstance(slug, str) and slug in titles for slug in slugs)
-        for slugs in names.values()
-    ):
-        raise ValueError("lookup.json: the name table is damaged")
-    return data
-
-
 def remove_tree(path: StrPath) -> None:
     import shutil
 
     shutil.rmtree(path, ignore_errors=True)
-
-
-def write_json(path: StrPath, data: Any) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False)
-
-
-def read_json(path: StrPath, required_key: str) -> dict[str, Any]:
-    """Return a JSON object written by a build; raises OSError or ValueError when it is damaged."""
-    with open(path, encoding="utf-8") as handle:
-        data = json.load(handle)
-    if not isinstance(data, dict) or required_key not in data:
-        raise ValueError(f"unexpected layout in {os.path.basename(path)}")
-    return data

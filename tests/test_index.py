@@ -99,10 +99,14 @@ def test_corrupt_whoosh_index_is_rebuilt_once(paths: Paths, damage: str) -> None
     assert library.build_report is not None  # it had to rebuild
 
 
-@pytest.mark.parametrize("damaged", ["lookup.json", "catalog.json", "entries/alphaism.json"])
-def test_damaged_catalog_files_are_rebuilt(paths: Paths, damaged: str) -> None:
+@pytest.mark.parametrize("damage", ["garbage", "empty", "missing"])
+def test_damaged_catalog_files_are_rebuilt(paths: Paths, damage: str) -> None:
     library = open_library(paths)
-    (Path(library.generation.path) / damaged).write_text("{not json")
+    catalog = Path(library.generation.catalog)
+    if damage == "missing":
+        catalog.unlink()
+    else:
+        catalog.write_text("{not json" if damage == "garbage" else "")
     again = open_library(paths)
     assert again.resolve("alphaism").title == "Alphaism"
     assert "alphaism" in [a.slug for a in again.listing()]
