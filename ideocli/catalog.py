@@ -12,6 +12,7 @@ Tables (written once by a build, in the generation's temporary directory, then o
                                           links), indexed on target for back-links
     grams(gram, key)                      the trigrams of every name, for "did you mean"
     problems(path, line, message)         the corpus files the build skipped
+    sources(path, state)                  "size|mtime_ns" of each corpus file when the build read it
 
 Every lookup is one or a few indexed queries, so `show`, `define` and `related` cost O(log n)
 in the size of the corpus. Readers open the file read-only and immutable (a generation never
@@ -45,6 +46,7 @@ CREATE TABLE names(key TEXT NOT NULL, position INTEGER NOT NULL, slug TEXT NOT N
 CREATE TABLE edges(source TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY(target, source)) WITHOUT ROWID;
 CREATE TABLE grams(gram TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY(gram, key)) WITHOUT ROWID;
 CREATE TABLE problems(path TEXT NOT NULL, line INTEGER NOT NULL, message TEXT NOT NULL);
+CREATE TABLE sources(path TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -59,6 +61,7 @@ def write_catalog(
     articles: Sequence[Article],
     names: Mapping[str, list[str]],
     problems: Iterable[tuple[str, int, str]],
+    sources: Iterable[tuple[str, str]] = (),
 ) -> None:
     """Write a new catalog file at `path` (which must not exist)."""
     connection = sqlite3.connect(path, isolation_level=None)
@@ -84,6 +87,7 @@ def write_catalog(
             "INSERT OR IGNORE INTO grams VALUES (?, ?)", ((gram, key) for key in names for gram in trigrams(key))
         )
         connection.executemany("INSERT INTO problems VALUES (?, ?, ?)", problems)
+        connection.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?)", sources)
         connection.execute("COMMIT")
     finally:
         connection.close()
@@ -215,6 +219,10 @@ class Catalog:
 
     def backlinks(self, slug: str) -> list[str]:
         return [row[0] for row in self.query("SELECT source FROM edges WHERE target = ? ORDER BY source", (slug,))]
+
+    def source_state(self, path: str) -> str | None:
+        rows = self.query("SELECT state FROM sources WHERE path = ?", (path,))
+        return rows[0][0] if rows else None
 
     def problems(self) -> list[tuple[str, int, str]]:
         return [

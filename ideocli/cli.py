@@ -204,13 +204,15 @@ class State:
     def __init__(self, paths: Paths) -> None:
         self.paths = paths
 
-    def library(self, force: bool = False) -> Any:
+    def library(self, force: bool = False, sweep: bool = True) -> Any:
+        """Open the library; `sweep=False` for commands that read only the entries they are given
+        (see the README's "What the next command sees")."""
         from ideocli.library import open_library
         from ideocli.render import is_terminal
 
         progress = DelayedProgress() if is_terminal(sys.stderr) else None
         try:
-            library = open_library(self.paths, on_progress=progress, force=force)
+            library = open_library(self.paths, on_progress=progress, force=force, sweep=sweep)
         finally:
             if progress is not None:
                 progress.close()
@@ -396,7 +398,7 @@ def show(state: State, names: tuple[str, ...], summary: bool, section: str | Non
       ideo show trotskyist --section history
       ideo show anarchism --summary --format json
     """
-    library = state.library()
+    library = state.library(sweep=False)
     articles = [library.resolve(name) for name in names]
     output, render = output_for(fmt, color, page=not summary)
     if summary:
@@ -420,7 +422,7 @@ def define(state: State, terms: tuple[str, ...], fmt: str, color: str) -> None:
       ideo define NEP dotP
       ideo define bonapartism --format json
     """
-    library = state.library()
+    library = state.library(sweep=False)
     articles = [library.resolve(term) for term in terms]
     output, render = output_for(fmt, color)
     render.definitions(output, [(article, library.see_also(article)) for article in articles])
@@ -524,7 +526,7 @@ def related(state: State, name: str, depth: int, fmt: str, color: str) -> None:
       ideo related trotskyism --depth 2
       ideo related "united front" --format json
     """
-    library = state.library()
+    library = state.library(sweep=False)
     article = library.resolve(name)
     output, render = output_for(fmt, color, page=True)
     render.tree(output, library.related_tree(article.slug, depth))

@@ -8,6 +8,7 @@ cost a few indexed queries whatever the size of the corpus; searching imports Wh
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
@@ -49,6 +50,7 @@ class Library:
         self.generation = generation
         self.build_report = report
         self.rebuilt = False
+        self.refreshed = False
 
     def _read(self, reader: Callable[[], T], errors: tuple[type[BaseException], ...] = DAMAGED) -> T:
         """Return reader()'s result; a damaged generation is rebuilt once, then reported.
@@ -125,8 +127,35 @@ class Library:
 
         Raises NotFound with suggestions when nothing matches, or when the name is ambiguous.
         """
-        # One read: should the entry file be damaged, the name is looked up again in the rebuilt index.
-        return self._read(lambda: self._resolve(name))
+        # One read: should the entry row be damaged, the name is looked up again in the rebuilt index.
+        article = self._read(lambda: self._resolve(name))
+        if not self.refreshed and self.edited(article):
+            self.refresh()
+            article = self._read(lambda: self._resolve(name))
+        return article
+
+    def edited(self, article: Article) -> bool:
+        """True when the file of `article` changed since the build (an edit in place, which leaves
+        the directories' mtimes alone and so escapes the quick staleness check)."""
+        from ideocli.store import source_state
+
+        if article.card or not article.path:
+            return False
+        try:
+            recorded = self.catalog.source_state(article.path)
+        except DAMAGED:
+            return False
+        return recorded != source_state(os.path.join(self.paths.corpus, article.path))
+
+    def refresh(self) -> None:
+        """Bring the index up to date with the corpus (a full staleness sweep), forgetting what was read."""
+        self.refreshed = True
+        old = self.__dict__.pop("catalog", None)
+        if old is not None:
+            old.close()
+        self.__dict__.pop("entries", None)
+        generation, report = ensure_generation(self.paths.corpus, self.paths.index)
+        self.generation, self.build_report = generation, report or self.build_report
 
     def _resolve(self, name: str) -> Article:
         typed = name.strip().lower()
@@ -333,10 +362,17 @@ def chronological(article: Article) -> tuple[int, str, str]:
     return (year if year is not None else 10**6, article.date, article.title)
 
 
-def open_library(paths: Paths, *, on_progress: Progress | None = None, force: bool = False) -> Library:
+def open_library(
+    paths: Paths, *, on_progress: Progress | None = None, force: bool = False, sweep: bool = True
+) -> Library:
     """Return the library for `paths`, building or refreshing the index first when needed.
+
+    `sweep=False` (for commands that read a few named entries) skips stat-ing every corpus file:
+    see store.fresh_generation and Library.resolve for which edits are still seen.
 
     Raises CorpusProblem or IndexProblem when neither the index nor the corpus can be used.
     """
-    generation, report = ensure_generation(paths.corpus, paths.index, force=force, on_progress=on_progress)
+    generation, report = ensure_generation(
+        paths.corpus, paths.index, force=force, on_progress=on_progress, sweep=sweep
+    )
     return Library(paths, generation, report)

@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 
 from ideocli import __version__
 from ideocli.errors import IndexProblem
-from ideocli.layout import VOCABULARY_FILE, entry_paths, read_source
+from ideocli.layout import KIND_DIRS, VOCABULARY_FILE, entry_paths, read_source
 
 FORMAT = 9  # bump whenever the schema, analyzers or catalog layout change
 POINTER = "CURRENT"
@@ -78,6 +78,53 @@ class BuildReport(NamedTuple):
     generation: str
 
 
+def corpus_dirs(corpus: StrPath) -> list[str]:
+    """Return the directories whose mtime changes when an entry file is added, removed or renamed
+    into place: the corpus root, each kind directory and their subdirectories (as entry_paths walks them)."""
+    found = [os.fspath(corpus)]
+    for directory in KIND_DIRS:
+        pending = [os.path.join(corpus, directory)]
+        while pending:
+            current = pending.pop()
+            found.append(current)
+            try:
+                entries = list(os.scandir(current))
+            except OSError:
+                continue
+            pending += [e.path for e in entries if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)]
+    return found
+
+
+def dir_states(paths: list[str]) -> list[list[str]]:
+    """Return [path, "mtime_ns" or "missing"] for each directory (and vocabulary.yaml, which is edited in place)."""
+    states = []
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except OSError:
+            states.append([path, "missing"])
+            continue
+        states.append([path, f"{info.st_size}|{info.st_mtime_ns}"])
+    return states
+
+
+def quick_check(corpus: StrPath, pointer: dict[str, Any]) -> bool:
+    """True when no directory of the corpus (nor vocabulary.yaml) changed since the pointer was written:
+    no entry was added, removed or renamed into place. A few stats, whatever the size of the corpus."""
+    recorded = pointer.get("dirs")
+    if not isinstance(recorded, list) or not recorded or not all(
+        isinstance(item, list) and len(item) == 2 and all(isinstance(part, str) for part in item) for item in recorded
+    ):
+        return False
+    if recorded[0][0] != os.fspath(corpus):
+        return False
+    return dir_states([path for path, _ in recorded]) == recorded
+
+
+def watched(corpus: StrPath) -> list[str]:
+    return [*corpus_dirs(corpus), os.path.join(corpus, VOCABULARY_FILE)]
+
+
 def source_files(corpus: StrPath) -> list[str]:
     """Return every file whose change makes the index stale, sorted."""
     files = [path for path, _ in entry_paths(corpus)]
@@ -105,6 +152,15 @@ def file_state(path: str) -> str:
     except OSError:
         return f"{path}|missing\n"
     return f"{path}|{info.st_size}|{info.st_mtime_ns}\n"
+
+
+def source_state(path: str) -> str:
+    """Return "size|mtime_ns" of a corpus file, or "missing": what the catalog records of each entry's file."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return "missing"
+    return f"{info.st_size}|{info.st_mtime_ns}"
 
 
 def content_fingerprint(corpus: StrPath) -> str:
@@ -145,8 +201,13 @@ def write_pointer(index_dir: StrPath, data: dict[str, Any]) -> None:
     os.replace(temporary, os.path.join(index_dir, POINTER))
 
 
-def fresh_generation(corpus: StrPath, index_dir: StrPath) -> Generation | None:
-    """Return the live generation if it reflects the corpus as it is now, else None."""
+def fresh_generation(corpus: StrPath, index_dir: StrPath, sweep: bool = True) -> Generation | None:
+    """Return the live generation if it reflects the corpus as it is now, else None.
+
+    With `sweep`, every corpus file is stat-ed (and read, when only mtimes moved). Without it, only
+    the directories are: an entry added, removed or renamed into place is seen, an entry edited in
+    place is not (the Library checks the stat of each entry it is asked for, see Library.resolve).
+    """
     pointer = read_pointer(index_dir)
     if pointer is None:
         return None
@@ -156,13 +217,21 @@ def fresh_generation(corpus: StrPath, index_dir: StrPath) -> Generation | None:
             return None
     except OSError:
         return None
+    if not sweep and quick_check(corpus, pointer):
+        return generation
+    dirs = dir_states(watched(corpus))  # before the files: a change while we look shows up next time
     fingerprint = stat_fingerprint(corpus)
     if pointer.get("fingerprint") == fingerprint:
+        if pointer.get("dirs") != dirs:
+            try:
+                write_pointer(index_dir, {**pointer, "dirs": dirs})
+            except OSError:
+                pass
         return generation
     if pointer.get("content") == content_fingerprint(corpus):
         # Only mtimes moved: record the new stat fingerprint instead of rebuilding.
         try:
-            write_pointer(index_dir, {**pointer, "fingerprint": fingerprint})
+            write_pointer(index_dir, {**pointer, "fingerprint": fingerprint, "dirs": dirs})
         except OSError:
             pass
         return generation
@@ -275,9 +344,16 @@ def try_lock(handle: Any) -> bool:
 
 
 def ensure_generation(
-    corpus: StrPath, index_dir: StrPath, *, force: bool = False, on_progress: Progress | None = None
+    corpus: StrPath,
+    index_dir: StrPath,
+    *,
+    force: bool = False,
+    on_progress: Progress | None = None,
+    sweep: bool = True,
 ) -> tuple[Generation, BuildReport | None]:
     """Return a generation that reflects the corpus, building one first when needed.
+
+    `sweep=False` checks only the corpus directories (see fresh_generation).
 
     Raises CorpusProblem when the corpus cannot be read and IndexProblem when the index
     directory cannot be written or is not one ideo may use (see check_index_dir).
@@ -288,7 +364,7 @@ def ensure_generation(
         raise CorpusProblem(f"corpus directory not found: {corpus}")
     marked = check_index_dir(index_dir)
     if marked and not force:
-        generation = fresh_generation(corpus, index_dir)
+        generation = fresh_generation(corpus, index_dir, sweep)
         if generation is not None:
             return generation, None
     try:
@@ -316,6 +392,8 @@ def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress 
     from ideocli.search import build_index
 
     started = time.perf_counter()
+    dirs = dir_states(watched(corpus))  # first: an edit made during the build is seen by the next command
+    sources = [(os.path.relpath(path, corpus), source_state(path)) for path in source_files(corpus)]
     fingerprint, content = stat_fingerprint(corpus), content_fingerprint(corpus)
     loaded = load_corpus(corpus)
     articles = with_cards(loaded.articles, loaded.vocabulary.text_aliases)
@@ -326,13 +404,16 @@ def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress 
         temporary.mkdir(parents=True)
         build_index(articles, temporary / "whoosh", on_progress)
         problems = [(p.path, p.line, p.message) for p in loaded.problems]
-        write_catalog(str(temporary / CATALOG_FILE), articles, name_index(articles), problems)
+        write_catalog(str(temporary / CATALOG_FILE), articles, name_index(articles), problems, sources)
         temporary.rename(index_path / name)
     except BaseException:
         remove_tree(temporary)
         raise
     previous = read_pointer(index_dir)
-    write_pointer(index_dir, {"format": FORMAT, "generation": name, "fingerprint": fingerprint, "content": content})
+    write_pointer(
+        index_dir,
+        {"format": FORMAT, "generation": name, "fingerprint": fingerprint, "content": content, "dirs": dirs},
+    )
     if previous and (index_path / previous["generation"]).is_dir():
         os.utime(index_path / previous["generation"])  # its mtime now records when it was superseded
     collect_garbage(index_dir, keep=name)
