@@ -16,7 +16,7 @@ import click
 
 from ideocli import __version__
 from ideocli.articles import KINDS, SUBJECTS
-from ideocli.errors import ExitCode, IdeoError, Interrupted, NotFound, OutputFailed, on_interrupt
+from ideocli.errors import BadUsage, ExitCode, IdeoError, Interrupted, NotFound, OutputFailed, on_interrupt
 from ideocli.paths import Paths, resolve_paths
 from ideocli.render import COLORS, FORMATS, Section
 from ideocli.sanitize import QUOTE_CHARS, clean_text, shorten
@@ -593,18 +593,35 @@ def check(state: State, fmt: str, color: str) -> None:
 
 
 @cli.command("index")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Instead of rebuilding, delete the indexes of corpora that no longer exist (default location only).",
+)
 @output_options
 @click.pass_obj
-def index_(state: State, fmt: str, color: str) -> None:
+def index_(state: State, prune: bool, fmt: str, color: str) -> None:
     """Rebuild the search index now and report counts and time.
 
-    The index is rebuilt automatically when the corpus changes; this forces it.
+    The index is rebuilt automatically when the corpus changes; this forces it. Each corpus has
+    its own index under the default location, so switching corpora never rebuilds.
 
     \b
     Examples:
       ideo index
+      ideo index --prune
       IDEO_INDEX=~/ideo-index ideo index --format json
     """
+    if prune:
+        from ideocli.store import prune_indexes
+
+        if state.paths.index_source not in ("checkout", "cache"):
+            raise BadUsage("--prune cleans the default index location; --index-dir and IDEO_INDEX name one index")
+        removed = prune_indexes(os.path.dirname(state.paths.index), keep=state.paths.index)
+        for index, corpus in removed:
+            click.echo(f"removed {clean_text(index)}\t(corpus {clean_text(corpus)} is gone)")
+        say(f"ideo: pruned {len(removed)} {'index' if len(removed) == 1 else 'indexes'}")
+        return
     library = state.library(force=True)
     output, render = output_for(fmt, color)
     render.index_report(output, library.build_report)

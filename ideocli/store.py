@@ -412,7 +412,14 @@ def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress 
     previous = read_pointer(index_dir)
     write_pointer(
         index_dir,
-        {"format": FORMAT, "generation": name, "fingerprint": fingerprint, "content": content, "dirs": dirs},
+        {
+            "format": FORMAT,
+            "generation": name,
+            "fingerprint": fingerprint,
+            "content": content,
+            "dirs": dirs,
+            "corpus": os.path.realpath(corpus),  # for prune_indexes
+        },
     )
     if previous and (index_path / previous["generation"]).is_dir():
         os.utime(index_path / previous["generation"])  # its mtime now records when it was superseded
@@ -466,6 +473,37 @@ def surname_of(name: str) -> str:
     """Return the last name of a person's name of two words or more ("" for one word)."""
     words = [word for word in name.split() if word.strip(".,").casefold() not in {"jr", "sr", "ii", "iii"}]
     return words[-1] if len(words) > 1 else ""
+
+
+def prune_indexes(root: StrPath, keep: StrPath) -> list[tuple[str, str]]:
+    """Delete the index directories under `root` whose corpus is gone; return (index, corpus) of each.
+
+    Only a directory holding the IDEO-INDEX marker and a pointer that names its corpus is
+    considered, and `keep` (the index in use) never is.
+    """
+    removed = []
+    try:
+        candidates = list(os.scandir(root))
+    except OSError:
+        return []
+    for entry in candidates:
+        if not entry.is_dir(follow_symlinks=False) or os.path.realpath(entry.path) == os.path.realpath(keep):
+            continue
+        if not os.path.isfile(os.path.join(entry.path, MARKER)):
+            continue
+        try:
+            with open(os.path.join(entry.path, POINTER), encoding="utf-8") as handle:
+                corpus = json.load(handle).get("corpus")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(corpus, str) and corpus and not os.path.isdir(corpus):
+            try:
+                with rebuild_lock(entry.path, wait=0):  # not while another process builds there
+                    remove_tree(entry.path)
+            except IndexProblem:
+                continue
+            removed.append((entry.path, corpus))
+    return removed
 
 
 def remove_leftovers(index_dir: StrPath) -> None:

@@ -152,3 +152,36 @@ def test_a_generated_corpus_of_1000_entries(tmp_path: Path) -> None:
     assert library.related_tree(copy, 2).children
     assert library.suggest("trotskyzm")
     assert library.search("state", limit=5).hits
+
+
+def test_switching_corpora_never_rebuilds_and_prune_removes_vanished_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, corpus: Path
+) -> None:
+    import shutil
+
+    monkeypatch.delenv("IDEO_INDEX")  # the default location: one index per corpus under the cache
+    monkeypatch.setattr("ideocli.paths.is_checkout", lambda package_dir: False)  # not the checkout's index/
+    other = tmp_path / "other"
+    shutil.copytree(corpus, other)
+    from ideocli.paths import resolve_paths
+
+    builds = [
+        open_library(resolve_paths(corpus_flag=str(chosen), env=os.environ)).build_report is not None
+        for chosen in (corpus, other, corpus, other)
+    ]
+    assert builds == [True, True, False, False]
+    root = tmp_path / "cache" / "ideo" / "index"
+    assert len([p for p in root.iterdir() if p.is_dir()]) == 2
+    (root / "not-ours").mkdir()
+    shutil.rmtree(other)
+    result = run("--corpus", str(corpus), "index", "--prune")
+    assert result.exit_code == 0, result.stderr
+    assert f"(corpus {other} is gone)" in result.stdout
+    assert sorted(p.name for p in root.iterdir()) == sorted(["not-ours", Path(resolve_default(corpus)).name])
+    assert run("--index-dir", str(tmp_path / "i"), "index", "--prune").exit_code == 2
+
+
+def resolve_default(corpus: Path) -> str:
+    from ideocli.paths import resolve_paths
+
+    return resolve_paths(corpus_flag=str(corpus), env=os.environ).index

@@ -207,12 +207,14 @@ class ProgressBar:
     """A transient progress bar on stderr for index builds."""
 
     def __init__(self, total: int) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         self.progress = Progress(
             TextColumn("building the index"),
             BarColumn(),
             MofNCompleteColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
             console=IdeoConsole(stderr=True),
             transient=True,
         )
