@@ -299,6 +299,49 @@ def build_index(
 WORDS_FILE = "words.json"  # the words a misspelled query may be corrected to
 
 
+def update_index(
+    previous: str | os.PathLike[str],
+    directory: str | os.PathLike[str],
+    changed: Iterable[Article],
+    removed: Iterable[str],
+    articles: Iterable[Article],
+) -> int:
+    """Make in the new, empty `directory` a copy of the index in `previous` with the `changed`
+    entries (re)indexed and the `removed` slugs deleted; return the number of documents written.
+
+    The copy hard-links the previous index's files: Whoosh never rewrites a file it has written
+    (a commit adds segment files and a new table of contents; deletions live in the table of
+    contents; merging writes new files and unlinks old names), so the previous generation stays
+    intact for the readers that use it, and a crash leaves only the new directory to discard.
+    """
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(previous):
+        if name == WORDS_FILE or name.endswith("LOCK"):
+            continue
+        try:
+            os.link(os.path.join(previous, name), os.path.join(directory, name))
+        except OSError:  # a file system without hard links: copy
+            import shutil
+
+            shutil.copy2(os.path.join(previous, name), os.path.join(directory, name))
+    ix = index.open_dir(str(directory))
+    writer = ix.writer(compound=False, codec=W3Codec(compression=0))
+    written = 0
+    try:
+        for slug in removed:
+            writer.delete_by_term("slug", slug)
+        for article in changed:
+            writer.update_document(**document_fields(article))
+            written += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    with open(os.path.join(directory, WORDS_FILE), "w", encoding="utf-8") as handle:
+        json.dump(sorted(correction_words(articles)), handle, ensure_ascii=False)
+    return written
+
+
 def correction_words(articles: Iterable[Article]) -> set[str]:
     """Return the lowercase words of every name, key text, definition and summary."""
     words: set[str] = set()

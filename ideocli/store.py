@@ -375,7 +375,9 @@ def ensure_generation(
                 generation = fresh_generation(corpus, index_dir)
                 if generation is not None:
                     return generation, None
-            report = build_generation(corpus, index_dir, on_progress)
+            report = None if force else update_generation(corpus, index_dir)
+            if report is None:
+                report = build_generation(corpus, index_dir, on_progress)
             return Generation(report.generation), report
     except OSError as exc:
         raise IndexProblem(f"cannot write the index in {index_dir}: {exc.strerror or exc}") from None
@@ -409,6 +411,95 @@ def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress 
     except BaseException:
         remove_tree(temporary)
         raise
+    return swap_in(corpus, index_dir, name, fingerprint, content, dirs, loaded, articles, started)
+
+
+INCREMENTAL_SHARE = 0.05  # above this share of changed files (or vocabulary.yaml changed), rebuild in full
+
+
+def update_generation(corpus: StrPath, index_dir: StrPath) -> BuildReport | None:
+    """Make a new generation from the live one, re-indexing only the entries whose files changed
+    (and the cards whose text changed); return None when a full build is the better course
+    (no usable live generation, vocabulary.yaml changed, or many files changed).
+
+    The caller holds the rebuild lock. The new generation is built beside the live one (Whoosh
+    files hard-linked, see search.update_index; a new catalog file) and swapped in as a full
+    build is, so readers never see half an update and a crash leaves the live one in use.
+    """
+    import uuid
+    from pathlib import Path
+
+    from ideocli.cards import with_cards
+    from ideocli.catalog import Catalog, front_matter, write_catalog
+    from ideocli.corpus import load_corpus
+    from ideocli.search import update_index
+
+    started = time.perf_counter()
+    pointer = read_pointer(index_dir)
+    if pointer is None:
+        return None
+    previous = Generation(os.path.join(index_dir, pointer["generation"]))
+    dirs = dir_states(watched(corpus))
+    sources = [(os.path.relpath(path, corpus), source_state(path)) for path in source_files(corpus)]
+    try:
+        catalog = Catalog(previous.catalog)
+    except Exception:  # damaged or missing: build in full
+        return None
+    try:
+        recorded = dict(catalog.query("SELECT path, state FROM sources"))
+        changed_files = {path for path, state in sources if recorded.get(path) != state}
+        gone_files = recorded.keys() - {path for path, _ in sources}
+        if VOCABULARY_FILE in changed_files | gone_files:
+            return None
+        if len(changed_files | gone_files) > max(10, INCREMENTAL_SHARE * len(sources)):
+            return None
+        old_rows = {slug: (data, body) for slug, data, body in catalog.query("SELECT slug, data, body FROM entries")}
+        cached = {}
+        for slug, (data, body) in old_rows.items():
+            article = catalog.to_article(slug, data, body)
+            if not article.card and article.path and article.path not in changed_files:
+                cached[article.path] = article
+    except Exception:  # anything unexpected in the old catalog: build in full
+        return None
+    finally:
+        catalog.close()
+    fingerprint, content = stat_fingerprint(corpus), content_fingerprint(corpus)
+    loaded = load_corpus(corpus, cached)
+    articles = with_cards(loaded.articles, loaded.vocabulary.text_aliases)
+    new_slugs = {article.slug for article in articles}
+    changed = [a for a in articles if old_rows.get(a.slug) != (front_matter(a), a.body)]
+    removed = sorted(old_rows.keys() - new_slugs)
+    name = f"gen-{uuid.uuid4().hex[:12]}"
+    index_path = Path(index_dir)
+    temporary = index_path / f"{name}.tmp"
+    try:
+        temporary.mkdir(parents=True)
+        try:
+            update_index(previous.whoosh, temporary / "whoosh", changed, removed, articles)
+        except Exception:  # the previous index is damaged (Whoosh raises all sorts): build in full
+            remove_tree(temporary)
+            return None
+        problems = [(p.path, p.line, p.message) for p in loaded.problems]
+        write_catalog(str(temporary / CATALOG_FILE), articles, name_index(articles), problems, sources)
+        temporary.rename(index_path / name)
+    except BaseException:
+        remove_tree(temporary)
+        raise
+    return swap_in(corpus, index_dir, name, fingerprint, content, dirs, loaded, articles, started)
+
+
+def swap_in(
+    corpus: StrPath,
+    index_dir: StrPath,
+    name: str,
+    fingerprint: str,
+    content: str,
+    dirs: list[list[str]],
+    loaded: Any,
+    articles: list[Any],
+    started: float,
+) -> BuildReport:
+    """Make the generation `name` current, mark the previous one superseded and report."""
     previous = read_pointer(index_dir)
     write_pointer(
         index_dir,
@@ -421,8 +512,9 @@ def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress 
             "corpus": os.path.realpath(corpus),  # for prune_indexes
         },
     )
-    if previous and (index_path / previous["generation"]).is_dir():
-        os.utime(index_path / previous["generation"])  # its mtime now records when it was superseded
+    old = os.path.join(index_dir, previous["generation"]) if previous else None
+    if old and os.path.isdir(old):
+        os.utime(old)  # its mtime now records when it was superseded
     collect_garbage(index_dir, keep=name)
     kinds = [article.kind for article in loaded.articles]
     return BuildReport(
@@ -433,7 +525,7 @@ def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress 
         cards=len(articles) - len(kinds),
         problems=len(loaded.problems),
         seconds=time.perf_counter() - started,
-        generation=str(index_path / name),
+        generation=os.path.join(os.fspath(index_dir), name),
     )
 
 

@@ -65,7 +65,10 @@ def test_new_and_deleted_files_make_it_stale(paths: Paths, corpus: Path) -> None
     assert "rolling-reform" not in open_library(paths).entries
 
 
-def test_failed_build_keeps_the_old_generation(paths: Paths, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("which", ["build_index", "update_index"])
+def test_failed_build_keeps_the_old_generation(
+    paths: Paths, corpus: Path, monkeypatch: pytest.MonkeyPatch, which: str
+) -> None:
     first = open_library(paths)
     (corpus / "terms" / "grand-council.md").write_text(
         (corpus / "terms" / "grand-council.md").read_text() + "\nEdit.\n"
@@ -74,7 +77,9 @@ def test_failed_build_keeps_the_old_generation(paths: Paths, corpus: Path, monke
     def crash(*args: object, **kwargs: object) -> int:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("ideocli.search.build_index", crash)
+    monkeypatch.setattr(f"ideocli.search.{which}", crash)  # a full build, or an incremental update
+    if which == "build_index":
+        monkeypatch.setattr(store, "update_generation", lambda *args: None)
     with pytest.raises(KeyboardInterrupt):
         open_library(paths)
     assert generations(paths.index) == [Path(first.generation.path).name]  # no half-built directory left

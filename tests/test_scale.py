@@ -185,3 +185,52 @@ def resolve_default(corpus: Path) -> str:
     from ideocli.paths import resolve_paths
 
     return resolve_paths(corpus_flag=str(corpus), env=os.environ).index
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "rename", "delete"])
+def test_incremental_update_reindexes_only_the_changed_entries(
+    paths: Paths, corpus: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    first = open_library(paths)
+    target = corpus / "terms" / "grand-council.md"
+    text = target.read_text()
+    if change == "edit":
+        target.write_text(text.replace("title: Grand council", "title: Great council") + "\nZanzibarish moot.\n")
+    elif change == "add":
+        (corpus / "terms" / "great-moot.md").write_text(
+            text.replace("title: Grand council", "title: Great moot") + "\nZanzibarish moot.\n"
+        )
+    elif change == "rename":
+        target.rename(target.with_name("great-moot.md"))
+    else:
+        target.unlink()
+
+    def no_full_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a full build")
+
+    monkeypatch.setattr("ideocli.search.build_index", no_full_build)
+    library = open_library(paths)
+    assert library.build_report is not None and library.generation != first.generation
+    slugs = set(library.titles())
+    hits = {hit.slug for hit in library.search("zanzibarish", limit=5).hits} if change in ("edit", "add") else set()
+    council = {hit.slug for hit in library.search("council", limit=20).hits}
+    if change == "edit":
+        assert library.resolve("great council").slug == "grand-council" and hits == {"grand-council"}
+    elif change == "add":
+        assert {"grand-council", "great-moot"} <= slugs and hits == {"great-moot"}
+    elif change == "rename":
+        assert "great-moot" in slugs and "grand-council" not in slugs
+        assert "great-moot" in council and "grand-council" not in council
+    else:
+        assert "grand-council" not in slugs and "grand-council" not in council
+    assert library.backlinks("alphaism") == first.backlinks("alphaism") or change != "edit"
+    # the previous generation is untouched: a reader that opened it still sees the old state
+    old = Library(paths, Generation(first.generation.path), None)
+    assert old.full("grand-council").title == "Grand council"
+    assert "grand-council" in {hit.slug for hit in old.search("council", limit=20).hits}
+    assert not old.search("zanzibarish", limit=5).hits
+    # and the update equals a full build
+    monkeypatch.undo()
+    full = open_library(paths, force=True)
+    assert dict(full.titles()) == dict(library.titles())
+    assert {h.slug for h in full.search("council", limit=20).hits} == {h.slug for h in library.search("council", limit=20).hits}
