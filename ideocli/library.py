@@ -28,7 +28,7 @@ T = TypeVar("T")
 MAX_SUGGESTIONS = 5
 SUGGESTION_SPREAD = 0.15  # how much less similar than the best match a suggestion may be
 DAMAGED = (OSError, ValueError, sqlite3.Error)  # what reading a damaged generation's catalog raises
-SUGGESTION_CANDIDATES = 40  # names sharing the most trigrams, compared closely for "did you mean"
+SUGGESTION_CANDIDATES = 40  # names most like the one typed (rapidfuzz), compared closely by difflib
 
 
 class TreeNode(NamedTuple):
@@ -179,7 +179,7 @@ class Library:
         import difflib
 
         wanted = normalize_name(name)
-        # Trigrams narrow 100,000 names to a few dozen in one indexed query; difflib ranks those.
+        # rapidfuzz narrows 100,000 names to a few dozen in C; difflib ranks those as it always has.
         candidates = self._read(lambda: self.catalog.close_names(wanted, SUGGESTION_CANDIDATES)) if wanted else []
         close = difflib.get_close_matches(wanted, candidates, n=MAX_SUGGESTIONS * 2, cutoff=0.6)
         if close:  # keep only names about as close as the best one: "trotskyzm" should not offer "patriotism"
