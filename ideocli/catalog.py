@@ -7,6 +7,8 @@ Tables (written once by a build, in the generation's temporary directory, then o
                                           one row per entry or card: `data` is its front matter as
                                           JSON (Article.to_dict without the body), `body` its text;
                                           bodies are stored here only (Whoosh keeps none)
+    briefs(slug, kind, card, brief)       what `list` shows, filters and sorts by, as JSON: a
+                                          compact table that a listing scans instead of entries
     names(key, position, slug)            normalized name -> slugs, in the order of store.name_index
     edges(source, target)                 every entry an entry points at (relations and inline
                                           links), indexed on target for back-links
@@ -30,7 +32,7 @@ from typing import Any
 from ideocli.articles import Article, article_from_dict
 from ideocli.layout import SLUG_RE
 
-CATALOG_FORMAT = "1"
+CATALOG_FORMAT = "2"
 DAMAGED = (ValueError, sqlite3.Error)
 
 SCHEMA = """
@@ -39,6 +41,8 @@ CREATE TABLE entries(
     slug TEXT NOT NULL UNIQUE, title TEXT NOT NULL, kind TEXT NOT NULL, card INTEGER NOT NULL,
     data TEXT NOT NULL, body TEXT NOT NULL
 );
+CREATE TABLE briefs(slug TEXT PRIMARY KEY, kind TEXT NOT NULL, card INTEGER NOT NULL, brief TEXT NOT NULL)
+    WITHOUT ROWID;
 CREATE INDEX entries_kind ON entries(kind, slug);
 CREATE TABLE names(key TEXT NOT NULL, position INTEGER NOT NULL, slug TEXT NOT NULL,
     PRIMARY KEY(key, position)) WITHOUT ROWID;
@@ -68,6 +72,9 @@ def write_catalog(
             ((a.slug, a.title, a.kind, int(a.card), front_matter(a), a.body) for a in articles),
         )
         connection.executemany(
+            "INSERT INTO briefs VALUES (?, ?, ?, ?)", ((a.slug, a.kind, int(a.card), brief(a)) for a in articles)
+        )
+        connection.executemany(
             "INSERT INTO names VALUES (?, ?, ?)",
             ((key, position, slug) for key, slugs in names.items() for position, slug in enumerate(slugs)),
         )
@@ -86,6 +93,15 @@ def write_catalog(
 
 def front_matter(article: Article) -> str:
     return json.dumps(article.to_dict(with_body=False), ensure_ascii=False)
+
+
+BRIEF_FIELDS = ("slug", "kind", "title", "summary", "family", "subject", "date", "founded", "born", "card")
+
+
+def brief(article: Article) -> str:
+    """Return the few fields `list` shows, filters and sorts by, as JSON (a small fraction of the front matter)."""
+    data = {name: getattr(article, name) for name in BRIEF_FIELDS}
+    return json.dumps({**data, "definition": ""}, ensure_ascii=False)
 
 
 def encodable(text: str) -> str:
@@ -197,6 +213,12 @@ class Catalog:
     def articles(self, where: str = "", parameters: Sequence[Any] = ()) -> Iterator[Article]:
         """Yield entries without bodies, by slug, optionally filtered by an SQL condition."""
         sql = "SELECT slug, data FROM entries" + (f" WHERE {where}" if where else "") + " ORDER BY slug"
+        for slug, data in self.query(sql, parameters):
+            yield self.to_article(slug, data, "")
+
+    def briefs(self, where: str = "", parameters: Sequence[Any] = ()) -> Iterator[Article]:
+        """Yield entries with only the fields of BRIEF_FIELDS (see `brief`), by slug, optionally filtered."""
+        sql = "SELECT slug, brief FROM briefs" + (f" WHERE {where}" if where else "") + " ORDER BY slug"
         for slug, data in self.query(sql, parameters):
             yield self.to_article(slug, data, "")
 

@@ -218,10 +218,12 @@ class Library:
     def listing(self, kind: str | None = None, family: str | None = None, subject: str | None = None) -> list[Article]:
         """Return entries filtered by kind, family and subject: by date when a subject is given, else by slug.
 
+        The entries carry only what a listing shows (catalog.BRIEF_FIELDS); use full() for the rest.
+
         Cards are listed only when a kind is asked for (`--kind text` lists nothing else).
         """
         where, parameters = ("kind = ?", [kind]) if kind is not None else ("card = 0", [])
-        rows = self._read(lambda: list(self.catalog.articles(where, parameters)))
+        rows = self._read(lambda: list(self.catalog.briefs(where, parameters)))
         found = [
             article
             for article in rows

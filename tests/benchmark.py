@@ -108,7 +108,20 @@ def relevance() -> None:
 
 
 def directory_bytes(path: str) -> int:
-    return sum(os.path.getsize(os.path.join(root, name)) for root, _, names in os.walk(path) for name in names)
+    """Bytes of the files under `path`, each hard-linked file once."""
+    sizes = {}
+    for root, _, names in os.walk(path):
+        for name in names:
+            info = os.stat(os.path.join(root, name))
+            sizes[(info.st_dev, info.st_ino)] = info.st_size
+    return sum(sizes.values())
+
+
+def live_generation_bytes(index_dir: str) -> int:
+    import json
+
+    with open(os.path.join(index_dir, "CURRENT"), encoding="utf-8") as handle:
+        return directory_bytes(os.path.join(index_dir, json.load(handle)["generation"]))
 
 
 def scale_row(size: int, runs: int, work: str) -> dict[str, str]:
@@ -130,9 +143,12 @@ def scale_row(size: int, runs: int, work: str) -> dict[str, str]:
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux; the build is the biggest child
     edits = []
     edited = os.path.join(corpus, "terms", "vanguard-party.md")
-    for number in range(3):
-        with open(edited, "a", encoding="utf-8") as handle:
-            handle.write(f"\nAn added sentence, number {number}.\n")
+    for number in range(3):  # as an editor saves: write a new file, rename it over the old one
+        with open(edited, encoding="utf-8") as handle:
+            text = handle.read()
+        with open(edited + ".tmp", "w", encoding="utf-8") as handle:
+            handle.write(f"{text}\nAn added sentence, number {number}.\n")
+        os.replace(edited + ".tmp", edited)
         started = time.perf_counter()
         subprocess.run([ideo, "show", "trotskyism"], env=env, stdout=subprocess.PIPE, check=True)
         edits.append(time.perf_counter() - started)
@@ -164,7 +180,7 @@ def scale_row(size: int, runs: int, work: str) -> dict[str, str]:
         "`list | head -1`": ratio(times[3]),
         "`related --depth 2`": ratio(times[4]),
         "not found + suggestions": f"{suggest * 1000:.0f} ms",
-        "index / corpus on disk": f"{directory_bytes(index_dir) / 2**20:.0f} / {directory_bytes(corpus) / 2**20:.0f} MB",
+        "index / corpus on disk": f"{live_generation_bytes(index_dir) / 2**20:.0f} / {directory_bytes(corpus) / 2**20:.0f} MB",
         "build peak RSS": f"{peak / 1024:.0f} MiB",
     }
 
