@@ -467,7 +467,8 @@ def update_generation(corpus: StrPath, index_dir: StrPath) -> BuildReport | None
     loaded = load_corpus(corpus, cached)
     articles = with_cards(loaded.articles, loaded.vocabulary.text_aliases)
     new_slugs = {article.slug for article in articles}
-    changed = [a for a in articles if old_rows.get(a.slug) != (front_matter(a), a.body)]
+    front_matters = {a.slug: front_matter(a) for a in articles}
+    changed = [a for a in articles if old_rows.get(a.slug) != (front_matters[a.slug], a.body)]
     removed = sorted(old_rows.keys() - new_slugs)
     name = f"gen-{uuid.uuid4().hex[:12]}"
     index_path = Path(index_dir)
@@ -480,7 +481,9 @@ def update_generation(corpus: StrPath, index_dir: StrPath) -> BuildReport | None
             remove_tree(temporary)
             return None
         problems = [(p.path, p.line, p.message) for p in loaded.problems]
-        write_catalog(str(temporary / CATALOG_FILE), articles, name_index(articles), problems, sources)
+        write_catalog(
+            str(temporary / CATALOG_FILE), articles, name_index(articles), problems, sources, front_matters
+        )
         temporary.rename(index_path / name)
     except BaseException:
         remove_tree(temporary)
