@@ -206,13 +206,15 @@ class State:
         self.paths = paths
         self.user_corpus = user_corpus  # usercorpus.UserCorpus: where `import`, `new` and `edit` write
 
-    def library(self, force: bool = False) -> Any:
+    def library(self, force: bool = False, sweep: bool = True) -> Any:
+        """Open the library; `sweep=False` for commands that read only the entries they are given
+        (see the README's "What the next command sees")."""
         from ideocli.library import open_library
         from ideocli.render import is_terminal
 
         progress = DelayedProgress() if is_terminal(sys.stderr) else None
         try:
-            library = open_library(self.paths, on_progress=progress, force=force)
+            library = open_library(self.paths, on_progress=progress, force=force, sweep=sweep)
         finally:
             if progress is not None:
                 progress.close()
@@ -415,7 +417,7 @@ def show(
       ideo show trotskyist --section history
       ideo show anarchism --summary --format json
     """
-    library = state.library()
+    library = state.library(sweep=False)
     articles = [library.resolve(name) for name in names]
     if shipped:
         from ideocli.usercorpus import shipped_articles
@@ -449,7 +451,7 @@ def define(state: State, terms: tuple[str, ...], fmt: str, color: str) -> None:
       ideo define NEP dotP
       ideo define bonapartism --format json
     """
-    library = state.library()
+    library = state.library(sweep=False)
     articles = [library.resolve(term) for term in terms]
     output, render = output_for(fmt, color)
     render.definitions(output, [(article, library.see_also(article)) for article in articles])
@@ -553,7 +555,7 @@ def related(state: State, name: str, depth: int, fmt: str, color: str) -> None:
       ideo related trotskyism --depth 2
       ideo related "united front" --format json
     """
-    library = state.library()
+    library = state.library(sweep=False)
     article = library.resolve(name)
     output, render = output_for(fmt, color, page=True)
     render.tree(output, library.related_tree(article.slug, depth))
@@ -621,18 +623,35 @@ def check(state: State, fmt: str, color: str) -> None:
 
 
 @cli.command("index")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Instead of rebuilding, delete the indexes of corpora that no longer exist (default location only).",
+)
 @output_options
 @click.pass_obj
-def index_(state: State, fmt: str, color: str) -> None:
+def index_(state: State, prune: bool, fmt: str, color: str) -> None:
     """Rebuild the search index now and report counts and time.
 
-    The index is rebuilt automatically when the corpus changes; this forces it.
+    The index is rebuilt automatically when the corpus changes; this forces it. Each corpus has
+    its own index under the default location, so switching corpora never rebuilds.
 
     \b
     Examples:
       ideo index
+      ideo index --prune
       IDEO_INDEX=~/ideo-index ideo index --format json
     """
+    if prune:
+        from ideocli.store import prune_indexes
+
+        if state.paths.index_source not in ("checkout", "cache"):
+            raise BadUsage("--prune cleans the default index location; --index-dir and IDEO_INDEX name one index")
+        removed = prune_indexes(os.path.dirname(state.paths.index), keep=state.paths.index)
+        for index, corpus in removed:
+            click.echo(f"removed {clean_text(index)}\t(corpus {clean_text(corpus)} is gone)")
+        say(f"ideo: pruned {len(removed)} {'index' if len(removed) == 1 else 'indexes'}")
+        return
     library = state.library(force=True)
     output, render = output_for(fmt, color)
     render.index_report(output, library.build_report)

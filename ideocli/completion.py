@@ -16,26 +16,29 @@ from ideocli.layout import VOCABULARY_FILE, entry_paths
 from ideocli.paths import Paths
 
 FAMILY_LINE_RE = re.compile(r"^\s+-\s+['\"]?([^'\"#\s]+)")
-# The index layout of ideocli.store (CURRENT names the live generation, which holds lookup.json),
+# The index layout of ideocli.store (CURRENT names the live generation, which holds the catalog),
 # read directly: importing the store costs more than a whole completion may take.
 POINTER = "CURRENT"
-LOOKUP = "lookup.json"
+CATALOG = "catalog.sqlite"
 
 
 def read_lookup(index: str) -> dict[str, Any] | None:
-    """Return the live generation's name lookup, or None when there is no usable index."""
+    """Return the live generation's `names` and `titles`, or None when there is no usable index."""
     import json
+    import sqlite3
+
+    from ideocli.catalog import Catalog
 
     try:
         with open(os.path.join(index, POINTER), encoding="utf-8") as handle:
             generation = json.load(handle)["generation"]
-        with open(os.path.join(index, generation, LOOKUP), encoding="utf-8") as handle:
-            lookup = json.load(handle)
-    except (OSError, ValueError, KeyError, TypeError):
+        catalog = Catalog(os.path.join(index, os.path.basename(generation), CATALOG))
+        try:
+            return {"names": catalog.names(), "titles": catalog.titles()}
+        finally:
+            catalog.close()
+    except (OSError, ValueError, KeyError, TypeError, sqlite3.Error):
         return None
-    if isinstance(lookup, dict) and isinstance(lookup.get("names"), dict) and isinstance(lookup.get("titles"), dict):
-        return lookup
-    return None
 
 
 def read_names(paths: Paths) -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -54,8 +57,11 @@ def complete_names(paths: Paths, incomplete: str) -> list[tuple[str, str]]:
     then word by word ("trot" finds trotskyism; "Leon Tr" and "trotsky" find leon-trotsky). The
     shell then replaces the word typed with the slug.
     """
-    names, titles = read_names(paths)
     typed = incomplete.strip().strip("'\"").lower()
+    found_in_index = complete_from_catalog(paths.index, typed)
+    if found_in_index is not None:
+        return found_in_index
+    names, titles = read_names(paths)
     found = sorted(slug for slug in titles if slug.startswith(typed))
     if not found and typed:
         wanted = normalize_name(typed)
@@ -64,6 +70,43 @@ def complete_names(paths: Paths, incomplete: str) -> list[tuple[str, str]]:
             keys = [key for key in names if any(word.startswith(wanted) for word in key.split())]
         found = sorted({slug for key in keys for slug in names[key]})
     return [(slug, titles.get(slug, slug)) for slug in found]
+
+
+def complete_from_catalog(index: str, typed: str) -> list[tuple[str, str]] | None:
+    """complete_names() through indexed prefix queries in the live catalog (None without one):
+    the cost of a Tab does not grow with the corpus, except when only a later word matches."""
+    import json
+    import sqlite3
+
+    from ideocli.catalog import Catalog
+
+    try:
+        with open(os.path.join(index, POINTER), encoding="utf-8") as handle:
+            generation = json.load(handle)["generation"]
+        catalog = Catalog(os.path.join(index, os.path.basename(generation), CATALOG))
+    except (OSError, ValueError, KeyError, TypeError, sqlite3.Error):
+        return None
+    try:
+        end = typed + "\U0010ffff"
+        rows = catalog.query("SELECT slug, title FROM entries WHERE slug >= ? AND slug < ? ORDER BY slug", (typed, end))
+        if not rows and typed:
+            wanted = normalize_name(typed)
+            rows = catalog.query(
+                "SELECT DISTINCT e.slug, e.title FROM names n JOIN entries e ON e.slug = n.slug"
+                " WHERE n.key >= ? AND n.key < ? ORDER BY e.slug",
+                (wanted, wanted + "\U0010ffff"),
+            )
+            if not rows:  # a later word of a name: one scan of the name table
+                rows = catalog.query(
+                    "SELECT DISTINCT e.slug, e.title FROM names n JOIN entries e ON e.slug = n.slug"
+                    " WHERE instr(' ' || n.key, ' ' || ?) > 0 ORDER BY e.slug",
+                    (wanted,),
+                )
+        return [(slug, title) for slug, title in rows if isinstance(slug, str) and isinstance(title, str)]
+    except (ValueError, sqlite3.Error):
+        return None
+    finally:
+        catalog.close()
 
 
 def read_families(paths: Paths) -> list[str]:

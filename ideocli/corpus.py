@@ -6,7 +6,7 @@ YAML is imported only inside the functions that parse, so importing this module 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -278,8 +278,9 @@ def parse_key_texts(items: Any, kind: str, title: str, fail: Any) -> tuple[KeyTe
     return tuple(texts)
 
 
-def load_corpus(root: str | Path) -> LoadedCorpus:
-    """Load every entry under root.
+def load_corpus(root: str | Path, cached: Mapping[str, Article] | None = None) -> LoadedCorpus:
+    """Load every entry under root; `cached` maps the display path of each file known unchanged
+    to its Article from the previous build (an incremental update parses only the others).
 
     A file that cannot be parsed becomes a Problem and is skipped; the others still load.
     Raises CorpusProblem when root is not a corpus directory at all.
@@ -300,6 +301,11 @@ def load_corpus(root: str | Path) -> LoadedCorpus:
             continue
         if slug in seen:
             problems.append(Problem(display, 1, f"duplicate slug {slug!r}: also {seen[slug]}"))
+            continue
+        known = cached.get(display) if cached else None
+        if known is not None and known.slug == slug and known.kind == kind:
+            seen[slug] = display
+            entries.append(ParsedEntry(known, display, {}, 0))
             continue
         try:
             text = read_source_text(str(path))

@@ -1,28 +1,25 @@
 """The domain facade the CLI calls: open the corpus through its index, look entries up.
 
-Looking up, listing and walking relations use only the catalog written at index time, so
-they never import YAML or Whoosh; searching imports Whoosh through `ideocli.search`.
+Looking up, listing and walking relations use only the catalog written at index time (one
+SQLite file per generation, see `ideocli.catalog`), so they never import YAML or Whoosh and
+cost a few indexed queries whatever the size of the corpus; searching imports Whoosh through
+`ideocli.search`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from ideocli.articles import (
-    DERIVED_RELATIONS,
-    RELATIONS,
-    Article,
-    article_from_dict,
-    normalize_name,
-    split_sections,
-    start_year,
-)
+from ideocli.articles import DERIVED_RELATIONS, RELATIONS, Article, normalize_name, split_sections, start_year
+from ideocli.catalog import Catalog
 from ideocli.errors import IndexProblem, NotFound
 from ideocli.paths import Paths
 from ideocli.sanitize import shorten
-from ideocli.store import BuildReport, Generation, Progress, ensure_generation, read_json, read_lookup, read_problems
+from ideocli.store import BuildReport, Generation, Progress, ensure_generation
 
 if TYPE_CHECKING:
     from ideocli.search import Filters, SearchResult
@@ -30,7 +27,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 MAX_SUGGESTIONS = 5
 SUGGESTION_SPREAD = 0.15  # how much less similar than the best match a suggestion may be
-DAMAGED = (OSError, ValueError)  # what reading a damaged generation's JSON files raises
+DAMAGED = (OSError, ValueError, sqlite3.Error)  # what reading a damaged generation's catalog raises
+SUGGESTION_CANDIDATES = 40  # names most like the one typed (rapidfuzz), compared closely by difflib
 
 
 class TreeNode(NamedTuple):
@@ -52,6 +50,7 @@ class Library:
         self.generation = generation
         self.build_report = report
         self.rebuilt = False
+        self.refreshed = False
 
     def _read(self, reader: Callable[[], T], errors: tuple[type[BaseException], ...] = DAMAGED) -> T:
         """Return reader()'s result; a damaged generation is rebuilt once, then reported.
@@ -72,45 +71,43 @@ class Library:
     def rebuild(self) -> None:
         """Replace a damaged generation with a fresh one, forgetting all that was read from the old one."""
         self.rebuilt = True
+        old = self.__dict__.pop("catalog", None)
+        if old is not None:
+            old.close()
         self.generation, self.build_report = ensure_generation(self.paths.corpus, self.paths.index, force=True)
-        for name in ("lookup", "entries", "incoming"):  # cached_property values
+        for name in ("entries",):  # cached_property values
             self.__dict__.pop(name, None)
 
     def still_damaged(self, exc: BaseException) -> IndexProblem:
         return IndexProblem(f"the index in {self.paths.index} is damaged even after a rebuild: {exc}")
 
     @cached_property
-    def lookup(self) -> dict[str, Any]:
-        """Names and titles of every entry: all a single lookup needs."""
-        return self._read(lambda: read_lookup(self.generation))
+    def catalog(self) -> Catalog:
+        """The generation's catalog, opened on first use; raises ValueError or sqlite3.Error when damaged."""
+        return Catalog(self.generation.catalog)
 
     @property
-    def names(self) -> dict[str, list[str]]:
-        return self.lookup["names"]
+    def names(self) -> Mapping[str, list[str]]:
+        """Normalized name -> slugs, read one name at a time."""
+        return NameMap(self)
 
-    def titles(self) -> dict[str, str]:
-        return self.lookup["titles"]
+    def titles(self) -> Mapping[str, str]:
+        """Slug -> title of every entry and card, read one slug at a time."""
+        return TitleMap(self)
 
     @property
     def problems(self) -> list[str]:
         """The corpus files the last build had to skip, as `path:line: message`."""
-        return [f"{path}:{line}: {message}" for path, line, message in read_problems(self.generation)]
+        try:
+            rows = self.catalog.problems()
+        except DAMAGED:  # the warnings are a courtesy: a damaged table is not worth a rebuild
+            return []
+        return [f"{path}:{line}: {message}" for path, line, message in rows]
 
     @cached_property
     def entries(self) -> dict[str, Article]:
         """All entries (without bodies), read on first use: a single lookup does not need them."""
-        return self._read(self._read_catalog)
-
-    def _read_catalog(self) -> dict[str, Article]:
-        """Return the catalog's entries; raises OSError or ValueError when it is damaged."""
-        titles = self.titles()  # first: should the lookup need a rebuild, the catalog is read from the new one
-        articles = read_json(self.generation.catalog, "articles")["articles"]
-        if not isinstance(articles, list):
-            raise ValueError("catalog.json: the entry list is damaged")
-        entries = {article.slug: article for article in map(article_from_dict, articles)}
-        if entries.keys() != titles.keys():
-            raise ValueError("catalog.json and lookup.json list different entries")
-        return entries
+        return self._read(lambda: {article.slug: article for article in self.catalog.articles()})
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -119,12 +116,10 @@ class Library:
         return self._read(lambda: self._full(slug))
 
     def _full(self, slug: str) -> Article:
-        """Return the entry with its body; raises OSError or ValueError when its file is damaged."""
-        if slug not in self.titles():
-            raise ValueError(f"no entry file for {slug!r}")
-        article = article_from_dict(read_json(self.generation.entry(slug), "body"))
-        if article.slug != slug:
-            raise ValueError(f"entries/{slug}.json holds {article.slug!r}")
+        """Return the entry with its body; raises ValueError or sqlite3.Error when its row is damaged."""
+        article = self.catalog.article(slug)
+        if article is None:
+            raise ValueError(f"no entry row for {slug!r}")
         return article
 
     def resolve(self, name: str) -> Article:
@@ -132,18 +127,46 @@ class Library:
 
         Raises NotFound with suggestions when nothing matches, or when the name is ambiguous.
         """
-        # One read: should the entry file be damaged, the name is looked up again in the rebuilt index.
-        return self._read(lambda: self._resolve(name))
+        # One read: should the entry row be damaged, the name is looked up again in the rebuilt index.
+        article = self._read(lambda: self._resolve(name))
+        if not self.refreshed and self.edited(article):
+            self.refresh()
+            article = self._read(lambda: self._resolve(name))
+        return article
+
+    def edited(self, article: Article) -> bool:
+        """True when the file of `article` changed since the build (an edit in place, which leaves
+        the directories' mtimes alone and so escapes the quick staleness check)."""
+        from ideocli.store import source_state
+
+        if article.card or not article.path:
+            return False
+        try:
+            recorded = self.catalog.source_state(article.path)
+        except DAMAGED:
+            return False
+        return recorded != source_state(os.path.join(self.paths.corpus, article.path))
+
+    def refresh(self) -> None:
+        """Bring the index up to date with the corpus (a full staleness sweep), forgetting what was read."""
+        self.refreshed = True
+        old = self.__dict__.pop("catalog", None)
+        if old is not None:
+            old.close()
+        self.__dict__.pop("entries", None)
+        generation, report = ensure_generation(self.paths.corpus, self.paths.index)
+        self.generation, self.build_report = generation, report or self.build_report
 
     def _resolve(self, name: str) -> Article:
         typed = name.strip().lower()
-        if typed in self.titles():  # a slug always reaches its own entry, whoever else claims the name
-            return self._full(typed)
-        slugs = self.names.get(normalize_name(name), [])
+        article = self.catalog.article(typed)  # a slug always reaches its own entry, whoever else claims the name
+        if article is not None:
+            return article
+        slugs = self.catalog.slugs_named(normalize_name(name))
         if len(slugs) == 1:
             return self._full(slugs[0])
         if len(slugs) > 1:
-            titles = tuple(f"{self.titles()[s]} ({s})" for s in slugs)
+            titles = tuple(f"{self.catalog.title(s)} ({s})" for s in slugs)
             raise NotFound(
                 f'"{shorten(name)}" names more than one entry; give the slug of the one you mean',
                 hints=titles,
@@ -156,7 +179,9 @@ class Library:
         import difflib
 
         wanted = normalize_name(name)
-        close = difflib.get_close_matches(wanted, list(self.names), n=MAX_SUGGESTIONS * 2, cutoff=0.6)
+        # rapidfuzz narrows 100,000 names to a few dozen in C; difflib ranks those as it always has.
+        candidates = self._read(lambda: self.catalog.close_names(wanted, SUGGESTION_CANDIDATES)) if wanted else []
+        close = difflib.get_close_matches(wanted, candidates, n=MAX_SUGGESTIONS * 2, cutoff=0.6)
         if close:  # keep only names about as close as the best one: "trotskyzm" should not offer "patriotism"
             best = difflib.SequenceMatcher(None, wanted, close[0]).ratio()
             close = [
@@ -164,7 +189,7 @@ class Library:
             ]
         titles: list[str] = []
         for key in close:
-            for slug in self.names[key]:
+            for slug in self._read(lambda key=key: self.catalog.slugs_named(key)):
                 title = self.titles()[slug]
                 if title not in titles:
                     titles.append(title)
@@ -193,14 +218,16 @@ class Library:
     def listing(self, kind: str | None = None, family: str | None = None, subject: str | None = None) -> list[Article]:
         """Return entries filtered by kind, family and subject: by date when a subject is given, else by slug.
 
+        The entries carry only what a listing shows (catalog.BRIEF_FIELDS); use full() for the rest.
+
         Cards are listed only when a kind is asked for (`--kind text` lists nothing else).
         """
+        where, parameters = ("kind = ?", [kind]) if kind is not None else ("card = 0", [])
+        rows = self._read(lambda: list(self.catalog.briefs(where, parameters)))
         found = [
             article
-            for slug, article in sorted(self.entries.items())
-            if (kind is None or article.kind == kind)
-            and (kind is not None or not article.card)
-            and (family is None or family.lower() in article.family)
+            for article in rows
+            if (family is None or family.lower() in article.family)
             and (subject is None or article.subject == subject)
         ]
         if subject:
@@ -210,29 +237,32 @@ class Library:
     def see_also(self, article: Article) -> list[Article]:
         """Return the entries a reader of `article` should look at next, most related first."""
         order = [*article.related, *article.terms, *article.ideologies, *article.derived_from, *article.opposed_to]
-        return [self.full(slug) for slug in dict.fromkeys(order) if slug in self.titles()]
+        titles = self.titles()
+        return [self.full(slug) for slug in dict.fromkeys(order) if slug in titles]
 
     # --- relations -----------------------------------------------------------------------
 
-    @cached_property
-    def incoming(self) -> dict[str, list[str]]:
-        """Slug -> sorted slugs of the entries that point at it, through relations or inline links."""
-        found: dict[str, set[str]] = {}
-        for article in self.entries.values():
-            for target in article.outgoing() - {article.slug}:
-                found.setdefault(target, set()).add(article.slug)
-        return {slug: sorted(sources) for slug, sources in found.items()}
-
     def backlinks(self, slug: str) -> list[str]:
-        """Return the slugs of entries that point at `slug`."""
-        return self.incoming.get(slug, [])
+        """Return the sorted slugs of entries that point at `slug`, through relations or inline links."""
+        return self._read(lambda: self.catalog.backlinks(slug))
+
+    def summary_of(self, slug: str) -> Article | None:
+        """Return one entry without its body, or None when there is none."""
+        return self._read(lambda: self.catalog.article(slug, with_body=False))
 
     def related_tree(self, slug: str, depth: int) -> TreeNode:
         """Return the relations neighbourhood of `slug` down to `depth` levels."""
         seen: set[str] = set()
+        known: dict[str, Article | None] = {}
+
+        def entry(current: str) -> Article | None:
+            if current not in known:
+                known[current] = self.summary_of(current)
+            return known[current]
 
         def node(current: str, relation: str, level: int) -> TreeNode:
-            article = self.entries[current]
+            article = entry(current)
+            assert article is not None
             if current in seen:
                 return TreeNode(current, article.title, article.kind, relation, repeated=level < depth)
             seen.add(current)
@@ -247,7 +277,7 @@ class Library:
                     ("linked_from", source) for source in self.backlinks(current) if source not in article.outgoing()
                 ]
                 for relation_name, target in edges:
-                    if target in self.entries:
+                    if entry(target) is not None:
                         children.append(node(target, relation_name, level + 1))
             return TreeNode(current, article.title, article.kind, relation, tuple(children))
 
@@ -263,7 +293,12 @@ class Library:
         from ideocli.search import DamagedIndex, Filters, search
 
         wanted = filters or Filters()
-        return self._read(lambda: search(self.generation.whoosh, query, limit=limit, filters=wanted), (DamagedIndex,))
+
+        def run() -> SearchResult:
+            catalog = self.catalog
+            return search(self.generation.whoosh, query, limit=limit, filters=wanted, bodies=catalog.bodies)
+
+        return self._read(run, (DamagedIndex, *DAMAGED))
 
     def did_you_mean(self, query: str) -> list[str]:
         """Return titles close to a query that found nothing (whole query, then each word)."""
@@ -275,16 +310,67 @@ class Library:
         return titles[:MAX_SUGGESTIONS]
 
 
+class NameMap(Mapping[str, list[str]]):
+    """The name table of a Library's catalog, read one key at a time (iterating reads it all)."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+
+    def __getitem__(self, key: str) -> list[str]:
+        slugs = self.library._read(lambda: self.library.catalog.slugs_named(key))
+        if not slugs:
+            raise KeyError(key)
+        return slugs
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.library._read(lambda: self.library.catalog.has_name(key))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.library._read(self.library.catalog.name_keys))
+
+    def __len__(self) -> int:
+        return len(self.library._read(self.library.catalog.name_keys))
+
+
+class TitleMap(Mapping[str, str]):
+    """The titles of a Library's entries and cards, read one slug at a time (iterating reads them all)."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+
+    def __getitem__(self, slug: str) -> str:
+        title = self.library._read(lambda: self.library.catalog.title(slug)) if isinstance(slug, str) else None
+        if title is None:
+            raise KeyError(slug)
+        return title
+
+    def __contains__(self, slug: object) -> bool:
+        return isinstance(slug, str) and self.library._read(lambda: self.library.catalog.title(slug)) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.library._read(self.library.catalog.titles))
+
+    def __len__(self) -> int:
+        return self.library._read(self.library.catalog.count)
+
+
 def chronological(article: Article) -> tuple[int, str, str]:
     """Return a sort key placing an entry by its year, then its full date, then its title."""
     year = start_year(article)
     return (year if year is not None else 10**6, article.date, article.title)
 
 
-def open_library(paths: Paths, *, on_progress: Progress | None = None, force: bool = False) -> Library:
+def open_library(
+    paths: Paths, *, on_progress: Progress | None = None, force: bool = False, sweep: bool = True
+) -> Library:
     """Return the library for `paths`, building or refreshing the index first when needed.
+
+    `sweep=False` (for commands that read a few named entries) skips stat-ing every corpus file:
+    see store.fresh_generation and Library.resolve for which edits are still seen.
 
     Raises CorpusProblem or IndexProblem when neither the index nor the corpus can be used.
     """
-    generation, report = ensure_generation(paths.corpus, paths.index, force=force, on_progress=on_progress)
+    generation, report = ensure_generation(
+        paths.corpus, paths.index, force=force, on_progress=on_progress, sweep=sweep
+    )
     return Library(paths, generation, report)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import zlib
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -37,8 +39,9 @@ def resolve_paths(
 
     Order for each: command-line flag > IDEO_CORPUS / IDEO_INDEX > default. The default corpus
     is the checkout's `corpus/` in a source tree, else the copy shipped inside the package. The
-    default index is the checkout's `index/` in a source tree, else the user cache directory
-    ($XDG_CACHE_HOME/ideo/index, or ~/.cache/ideo/index); never site-packages.
+    default index is one directory per corpus (see corpus_key) under the checkout's `index/` in a
+    source tree, else under the user cache directory ($XDG_CACHE_HOME/ideo/index, or
+    ~/.cache/ideo/index); never site-packages. So switching corpora never rebuilds an index.
     Raises BadUsage when a flag or variable is set but empty.
     """
     root = os.path.dirname(package_dir)
@@ -53,7 +56,18 @@ def resolve_paths(
         index_default = (os.path.join(cache, "ideo", "index"), "cache")
     corpus, corpus_source = first_of(("--corpus", corpus_flag), ("IDEO_CORPUS", env.get("IDEO_CORPUS")), corpus_default)
     index, index_source = first_of(("--index-dir", index_flag), ("IDEO_INDEX", env.get("IDEO_INDEX")), index_default)
+    if index_source == index_default[1]:  # a default location holds one index per corpus
+        index = os.path.join(index, corpus_key(corpus))
     return Paths(corpus, index, corpus_source, index_source)
+
+
+def corpus_key(corpus: str) -> str:
+    """Return the name of a corpus's index under a default location: its directory's name and a
+    CRC-32 of its real path ("corpus-1a2b3c4d"). Two corpora sharing a key would only share one
+    index, rebuilt at each switch: the store's fingerprints include the corpus's real path."""
+    real = os.path.realpath(corpus)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", os.path.basename(real)).strip(".-")[:40] or "corpus"
+    return f"{name}-{zlib.crc32(real.encode('utf-8', 'surrogateescape')):08x}"
 
 
 def first_of(

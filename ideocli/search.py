@@ -11,7 +11,7 @@ import os
 import re
 import sys
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -198,7 +198,7 @@ def make_schema() -> Schema:
         era=text(),
         definition=text(),
         summary=text(stored=True),
-        body=text(stored=True),
+        body=text(),  # not stored: snippets read the body from the catalog (ideocli.catalog)
     )
 
 
@@ -290,6 +290,49 @@ def build_index(
 
 
 WORDS_FILE = "words.json"  # the words a misspelled query may be corrected to
+
+
+def update_index(
+    previous: str | os.PathLike[str],
+    directory: str | os.PathLike[str],
+    changed: Iterable[Article],
+    removed: Iterable[str],
+    articles: Iterable[Article],
+) -> int:
+    """Make in the new, empty `directory` a copy of the index in `previous` with the `changed`
+    entries (re)indexed and the `removed` slugs deleted; return the number of documents written.
+
+    The copy hard-links the previous index's files: Whoosh never rewrites a file it has written
+    (a commit adds segment files and a new table of contents; deletions live in the table of
+    contents; merging writes new files and unlinks old names), so the previous generation stays
+    intact for the readers that use it, and a crash leaves only the new directory to discard.
+    """
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(previous):
+        if name == WORDS_FILE or name.endswith("LOCK"):
+            continue
+        try:
+            os.link(os.path.join(previous, name), os.path.join(directory, name))
+        except OSError:  # a file system without hard links: copy
+            import shutil
+
+            shutil.copy2(os.path.join(previous, name), os.path.join(directory, name))
+    ix = index.open_dir(str(directory))
+    writer = ix.writer(compound=False, codec=W3Codec(compression=0))
+    written = 0
+    try:
+        for slug in removed:
+            writer.delete_by_term("slug", slug)
+        for article in changed:
+            writer.update_document(**document_fields(article))
+            written += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    with open(os.path.join(directory, WORDS_FILE), "w", encoding="utf-8") as handle:
+        json.dump(sorted(correction_words(articles)), handle, ensure_ascii=False)
+    return written
 
 
 def correction_words(articles: Iterable[Article]) -> set[str]:
@@ -504,22 +547,35 @@ class Filters:
         return query.And(parts) if parts else None
 
 
-def search(directory: str | os.PathLike[str], text: str, *, limit: int, filters: Filters = Filters()) -> SearchResult:
-    """Run a query against the index in `directory`.
+Bodies = Callable[[Sequence[str]], Mapping[str, str]]
+
+
+def search(
+    directory: str | os.PathLike[str],
+    text: str,
+    *,
+    limit: int,
+    filters: Filters = Filters(),
+    bodies: Bodies | None = None,
+) -> SearchResult:
+    """Run a query against the index in `directory`; `bodies(slugs)` returns the Markdown bodies
+    of the hits shown, for their snippets (without it, snippets come from the summary).
 
     Raises BadUsage for an empty, oversized or too costly query, and DamagedIndex for anything
     else that goes wrong inside Whoosh (a truncated, missing or garbled index file shows up as
     pickle, struct, EOF, OS or even bare Exception errors).
     """
     try:
-        return run_search(directory, text, limit=limit, filters=filters)
+        return run_search(directory, text, limit=limit, filters=filters, bodies=bodies)
     except IdeoError:
         raise
     except Exception as exc:
         raise DamagedIndex(repr(exc)) from exc
 
 
-def run_search(directory: str | os.PathLike[str], text: str, *, limit: int, filters: Filters) -> SearchResult:
+def run_search(
+    directory: str | os.PathLike[str], text: str, *, limit: int, filters: Filters, bodies: Bodies | None = None
+) -> SearchResult:
     """Do the work of search(), letting Whoosh's exceptions through.
 
     Ranking: an entry whose own title, alias or slug is the query comes first, whatever its
@@ -580,11 +636,15 @@ def run_search(directory: str | os.PathLike[str], text: str, *, limit: int, filt
                 return NAME_IN_QUERY, -hit.score
             return OTHER, -hit.score * (NAME_IN_QUERY_WEIGHT if inside else 1.0)
 
-        ranked = sorted(results, key=rank)
+        ranked = sorted(results, key=rank)[:limit]
+        # Cards' bodies are not indexed (see document_fields), so their snippets come from the note.
+        written = [hit["slug"] for hit in ranked if "note" not in hit]
+        found_bodies = bodies(written) if bodies and written else {}
         hits = []
-        for hit in ranked[:limit]:
+        for hit in ranked:
             summary = hit.get("summary") or hit.get("note", "")
-            fragments = snippet(hit.get("body", ""), terms) or snippet(summary, terms)
+            body = found_bodies.get(hit["slug"], "")
+            fragments = (snippet(plain_text(body), terms) if body else ()) or snippet(summary, terms)
             hits.append(
                 Hit(
                     slug=hit["slug"],

@@ -5,8 +5,8 @@ Layout of an index directory:
     IDEO-INDEX       marker: ideo deletes or replaces files only in a directory that holds it
     CURRENT          JSON pointer to the live generation and the corpus fingerprint it reflects
     REBUILD.lock     taken by the one process that rebuilds; readers never lock
-    gen-<id>/        lookup.json (names and titles), entries/<slug>.json (one entry, body included),
-                     catalog.json (all entries, no bodies), problems.json, whoosh/ (the index)
+    gen-<id>/        catalog.sqlite (names, titles, front matter, bodies, links, problems: see
+                     ideocli.catalog), whoosh/ (the full-text index, no bodies stored)
 
 A rebuild writes `gen-<id>.tmp/`, renames it, then swaps CURRENT with os.replace, so a crash or
 Ctrl-C mid-build leaves the previous generation in use; the next process to take the lock deletes
@@ -32,9 +32,9 @@ from typing import Any, NamedTuple
 
 from ideocli import __version__
 from ideocli.errors import IndexProblem
-from ideocli.layout import SLUG_RE, VOCABULARY_FILE, entry_paths, read_source
+from ideocli.layout import KIND_DIRS, VOCABULARY_FILE, entry_paths, read_source
 
-FORMAT = 9  # bump whenever the schema, analyzers or catalog layout change
+FORMAT = 10  # bump whenever the schema, analyzers or catalog layout change
 POINTER = "CURRENT"
 LOCK = "REBUILD.lock"
 MARKER = "IDEO-INDEX"
@@ -44,6 +44,7 @@ MARKER_TEXT = (
 )
 GENERATION_RE = re.compile(r"gen-[0-9a-f]{12}")
 POINTER_TMP_RE = re.compile(r"CURRENT\.\d+\.\d+\.tmp")
+CATALOG_FILE = "catalog.sqlite"
 GRACE_SECONDS = 60
 LOCK_WAIT_SECONDS = 120
 
@@ -59,18 +60,11 @@ class Generation(NamedTuple):
 
     @property
     def catalog(self) -> str:
-        return os.path.join(self.path, "catalog.json")
+        return os.path.join(self.path, CATALOG_FILE)
 
     @property
     def whoosh(self) -> str:
         return os.path.join(self.path, "whoosh")
-
-    @property
-    def lookup(self) -> str:
-        return os.path.join(self.path, "lookup.json")
-
-    def entry(self, slug: str) -> str:
-        return os.path.join(self.path, "entries", f"{slug}.json")
 
 
 class BuildReport(NamedTuple):
@@ -102,6 +96,55 @@ def load_roots(corpus: StrPath) -> Any:
     return load_all(corpus)
 
 
+def corpus_dirs(corpus: StrPath) -> list[str]:
+    """Return the directories whose mtime changes when an entry file is added, removed or renamed
+    into place: the corpus root, each kind directory and their subdirectories (as entry_paths walks them)."""
+    found = [os.fspath(corpus)]
+    for directory in KIND_DIRS:
+        pending = [os.path.join(corpus, directory)]
+        while pending:
+            current = pending.pop()
+            found.append(current)
+            try:
+                entries = list(os.scandir(current))
+            except OSError:
+                continue
+            pending += [e.path for e in entries if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)]
+    return found
+
+
+def dir_states(paths: list[str]) -> list[list[str]]:
+    """Return [path, "mtime_ns" or "missing"] for each directory (and vocabulary.yaml, which is edited in place)."""
+    states = []
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except OSError:
+            states.append([path, "missing"])
+            continue
+        states.append([path, f"{info.st_size}|{info.st_mtime_ns}"])
+    return states
+
+
+def quick_check(corpus: StrPath, pointer: dict[str, Any]) -> bool:
+    """True when no directory of the corpus (nor vocabulary.yaml) changed since the pointer was written:
+    no entry was added, removed or renamed into place. A few stats, whatever the size of the corpus."""
+    recorded = pointer.get("dirs")
+    if not isinstance(recorded, list) or not recorded or not all(
+        isinstance(item, list) and len(item) == 2 and all(isinstance(part, str) for part in item) for item in recorded
+    ):
+        return False
+    if recorded[0][0] != os.fspath(corpus):
+        return False
+    return dir_states([path for path, _ in recorded]) == recorded
+
+
+def watched(corpus: StrPath) -> list[str]:
+    """Return the directories (of the corpus and its user corpus) and the file whose stats tell
+    whether an entry was added, removed or renamed into place."""
+    return [*(d for root in corpus_roots(corpus) for d in corpus_dirs(root)), os.path.join(corpus, VOCABULARY_FILE)]
+
+
 def source_files(corpus: StrPath) -> list[str]:
     """Return every file whose change makes the index stale, sorted."""
     files = [path for root in corpus_roots(corpus) for path, _ in entry_paths(root)]
@@ -129,6 +172,15 @@ def file_state(path: str) -> str:
     except OSError:
         return f"{path}|missing\n"
     return f"{path}|{info.st_size}|{info.st_mtime_ns}\n"
+
+
+def source_state(path: str) -> str:
+    """Return "size|mtime_ns" of a corpus file, or "missing": what the catalog records of each entry's file."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return "missing"
+    return f"{info.st_size}|{info.st_mtime_ns}"
 
 
 def content_fingerprint(corpus: StrPath) -> str:
@@ -169,24 +221,37 @@ def write_pointer(index_dir: StrPath, data: dict[str, Any]) -> None:
     os.replace(temporary, os.path.join(index_dir, POINTER))
 
 
-def fresh_generation(corpus: StrPath, index_dir: StrPath) -> Generation | None:
-    """Return the live generation if it reflects the corpus as it is now, else None."""
+def fresh_generation(corpus: StrPath, index_dir: StrPath, sweep: bool = True) -> Generation | None:
+    """Return the live generation if it reflects the corpus as it is now, else None.
+
+    With `sweep`, every corpus file is stat-ed (and read, when only mtimes moved). Without it, only
+    the directories are: an entry added, removed or renamed into place is seen, an entry edited in
+    place is not (the Library checks the stat of each entry it is asked for, see Library.resolve).
+    """
     pointer = read_pointer(index_dir)
     if pointer is None:
         return None
     generation = Generation(os.path.join(index_dir, pointer["generation"]))
     try:
-        if not stat.S_ISDIR(os.lstat(generation.path).st_mode) or not os.path.isfile(generation.lookup):
+        if not stat.S_ISDIR(os.lstat(generation.path).st_mode) or not os.path.isfile(generation.catalog):
             return None
     except OSError:
         return None
+    if not sweep and quick_check(corpus, pointer):
+        return generation
+    dirs = dir_states(watched(corpus))  # before the files: a change while we look shows up next time
     fingerprint = stat_fingerprint(corpus)
     if pointer.get("fingerprint") == fingerprint:
+        if pointer.get("dirs") != dirs:
+            try:
+                write_pointer(index_dir, {**pointer, "dirs": dirs})
+            except OSError:
+                pass
         return generation
     if pointer.get("content") == content_fingerprint(corpus):
         # Only mtimes moved: record the new stat fingerprint instead of rebuilding.
         try:
-            write_pointer(index_dir, {**pointer, "fingerprint": fingerprint})
+            write_pointer(index_dir, {**pointer, "fingerprint": fingerprint, "dirs": dirs})
         except OSError:
             pass
         return generation
@@ -299,9 +364,16 @@ def try_lock(handle: Any) -> bool:
 
 
 def ensure_generation(
-    corpus: StrPath, index_dir: StrPath, *, force: bool = False, on_progress: Progress | None = None
+    corpus: StrPath,
+    index_dir: StrPath,
+    *,
+    force: bool = False,
+    on_progress: Progress | None = None,
+    sweep: bool = True,
 ) -> tuple[Generation, BuildReport | None]:
     """Return a generation that reflects the corpus, building one first when needed.
+
+    `sweep=False` checks only the corpus directories (see fresh_generation).
 
     Raises CorpusProblem when the corpus cannot be read and IndexProblem when the index
     directory cannot be written or is not one ideo may use (see check_index_dir).
@@ -312,7 +384,7 @@ def ensure_generation(
         raise CorpusProblem(f"corpus directory not found: {corpus}")
     marked = check_index_dir(index_dir)
     if marked and not force:
-        generation = fresh_generation(corpus, index_dir)
+        generation = fresh_generation(corpus, index_dir, sweep)
         if generation is not None:
             return generation, None
     try:
@@ -323,7 +395,9 @@ def ensure_generation(
                 generation = fresh_generation(corpus, index_dir)
                 if generation is not None:
                     return generation, None
-            report = build_generation(corpus, index_dir, on_progress)
+            report = None if force else update_generation(corpus, index_dir)
+            if report is None:
+                report = build_generation(corpus, index_dir, on_progress)
             return Generation(report.generation), report
     except OSError as exc:
         raise IndexProblem(f"cannot write the index in {index_dir}: {exc.strerror or exc}") from None
@@ -335,9 +409,12 @@ def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress 
     from pathlib import Path
 
     from ideocli.cards import with_cards
+    from ideocli.catalog import write_catalog
     from ideocli.search import build_index
 
     started = time.perf_counter()
+    dirs = dir_states(watched(corpus))  # first: an edit made during the build is seen by the next command
+    sources = [(os.path.relpath(path, corpus), source_state(path)) for path in source_files(corpus)]
     fingerprint, content = stat_fingerprint(corpus), content_fingerprint(corpus)
     loaded = load_roots(corpus)
     articles = with_cards(loaded.articles, loaded.vocabulary.text_aliases)
@@ -345,27 +422,121 @@ def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress 
     index_path = Path(index_dir)
     temporary = index_path / f"{name}.tmp"
     try:
-        (temporary / "entries").mkdir(parents=True)
-        for article in articles:
-            write_json(temporary / "entries" / f"{article.slug}.json", article.to_dict())
+        temporary.mkdir(parents=True)
         build_index(articles, temporary / "whoosh", on_progress)
-        lookup = {
-            "format": FORMAT,
-            "names": name_index(articles),
-            "titles": {article.slug: article.title for article in articles},
-        }
-        write_json(temporary / "lookup.json", lookup)
-        catalog = {"format": FORMAT, "articles": [article.to_dict(with_body=False) for article in articles]}
-        write_json(temporary / "catalog.json", catalog)
-        write_json(temporary / "problems.json", [[p.path, p.line, p.message] for p in loaded.problems])
+        problems = [(p.path, p.line, p.message) for p in loaded.problems]
+        write_catalog(str(temporary / CATALOG_FILE), articles, name_index(articles), problems, sources)
         temporary.rename(index_path / name)
     except BaseException:
         remove_tree(temporary)
         raise
+    return swap_in(corpus, index_dir, name, fingerprint, content, dirs, loaded, articles, started)
+
+
+INCREMENTAL_SHARE = 0.05  # above this share of changed files (or vocabulary.yaml changed), rebuild in full
+
+
+def update_generation(corpus: StrPath, index_dir: StrPath) -> BuildReport | None:
+    """Make a new generation from the live one, re-indexing only the entries whose files changed
+    (and the cards whose text changed); return None when a full build is the better course
+    (no usable live generation, vocabulary.yaml changed, or many files changed).
+
+    The caller holds the rebuild lock. The new generation is built beside the live one (Whoosh
+    files hard-linked, see search.update_index; a new catalog file) and swapped in as a full
+    build is, so readers never see half an update and a crash leaves the live one in use.
+    """
+    import uuid
+    from pathlib import Path
+
+    from ideocli.cards import with_cards
+    from ideocli.catalog import Catalog, front_matter, write_catalog
+    from ideocli.corpus import load_corpus
+    from ideocli.search import update_index
+
+    started = time.perf_counter()
+    pointer = read_pointer(index_dir)
+    if pointer is None or len(corpus_roots(corpus)) > 1:  # with a user corpus: a full build reads both
+        return None
+    previous = Generation(os.path.join(index_dir, pointer["generation"]))
+    dirs = dir_states(watched(corpus))
+    sources = [(os.path.relpath(path, corpus), source_state(path)) for path in source_files(corpus)]
+    try:
+        catalog = Catalog(previous.catalog)
+    except Exception:  # damaged or missing: build in full
+        return None
+    try:
+        recorded = dict(catalog.query("SELECT path, state FROM sources"))
+        changed_files = {path for path, state in sources if recorded.get(path) != state}
+        gone_files = recorded.keys() - {path for path, _ in sources}
+        if VOCABULARY_FILE in changed_files | gone_files:
+            return None
+        if len(changed_files | gone_files) > max(10, INCREMENTAL_SHARE * len(sources)):
+            return None
+        old_rows = {slug: (data, body) for slug, data, body in catalog.query("SELECT slug, data, body FROM entries")}
+        cached = {}
+        for slug, (data, body) in old_rows.items():
+            article = catalog.to_article(slug, data, body)
+            if not article.card and article.path and article.path not in changed_files:
+                cached[article.path] = article
+    except Exception:  # anything unexpected in the old catalog: build in full
+        return None
+    finally:
+        catalog.close()
+    fingerprint, content = stat_fingerprint(corpus), content_fingerprint(corpus)
+    loaded = load_corpus(corpus, cached)
+    articles = with_cards(loaded.articles, loaded.vocabulary.text_aliases)
+    new_slugs = {article.slug for article in articles}
+    front_matters = {a.slug: front_matter(a) for a in articles}
+    changed = [a for a in articles if old_rows.get(a.slug) != (front_matters[a.slug], a.body)]
+    removed = sorted(old_rows.keys() - new_slugs)
+    name = f"gen-{uuid.uuid4().hex[:12]}"
+    index_path = Path(index_dir)
+    temporary = index_path / f"{name}.tmp"
+    try:
+        temporary.mkdir(parents=True)
+        try:
+            update_index(previous.whoosh, temporary / "whoosh", changed, removed, articles)
+        except Exception:  # the previous index is damaged (Whoosh raises all sorts): build in full
+            remove_tree(temporary)
+            return None
+        problems = [(p.path, p.line, p.message) for p in loaded.problems]
+        write_catalog(
+            str(temporary / CATALOG_FILE), articles, name_index(articles), problems, sources, front_matters
+        )
+        temporary.rename(index_path / name)
+    except BaseException:
+        remove_tree(temporary)
+        raise
+    return swap_in(corpus, index_dir, name, fingerprint, content, dirs, loaded, articles, started)
+
+
+def swap_in(
+    corpus: StrPath,
+    index_dir: StrPath,
+    name: str,
+    fingerprint: str,
+    content: str,
+    dirs: list[list[str]],
+    loaded: Any,
+    articles: list[Any],
+    started: float,
+) -> BuildReport:
+    """Make the generation `name` current, mark the previous one superseded and report."""
     previous = read_pointer(index_dir)
-    write_pointer(index_dir, {"format": FORMAT, "generation": name, "fingerprint": fingerprint, "content": content})
-    if previous and (index_path / previous["generation"]).is_dir():
-        os.utime(index_path / previous["generation"])  # its mtime now records when it was superseded
+    write_pointer(
+        index_dir,
+        {
+            "format": FORMAT,
+            "generation": name,
+            "fingerprint": fingerprint,
+            "content": content,
+            "dirs": dirs,
+            "corpus": os.path.realpath(corpus),  # for prune_indexes
+        },
+    )
+    old = os.path.join(index_dir, previous["generation"]) if previous else None
+    if old and os.path.isdir(old):
+        os.utime(old)  # its mtime now records when it was superseded
     collect_garbage(index_dir, keep=name)
     kinds = [article.kind for article in loaded.articles]
     return BuildReport(
@@ -376,7 +547,7 @@ def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress 
         cards=len(articles) - len(kinds),
         problems=len(loaded.problems),
         seconds=time.perf_counter() - started,
-        generation=str(index_path / name),
+        generation=os.path.join(os.fspath(index_dir), name),
     )
 
 
@@ -418,6 +589,37 @@ def surname_of(name: str) -> str:
     return words[-1] if len(words) > 1 else ""
 
 
+def prune_indexes(root: StrPath, keep: StrPath) -> list[tuple[str, str]]:
+    """Delete the index directories under `root` whose corpus is gone; return (index, corpus) of each.
+
+    Only a directory holding the IDEO-INDEX marker and a pointer that names its corpus is
+    considered, and `keep` (the index in use) never is.
+    """
+    removed = []
+    try:
+        candidates = list(os.scandir(root))
+    except OSError:
+        return []
+    for entry in candidates:
+        if not entry.is_dir(follow_symlinks=False) or os.path.realpath(entry.path) == os.path.realpath(keep):
+            continue
+        if not os.path.isfile(os.path.join(entry.path, MARKER)):
+            continue
+        try:
+            with open(os.path.join(entry.path, POINTER), encoding="utf-8") as handle:
+                corpus = json.load(handle).get("corpus")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(corpus, str) and corpus and not os.path.isdir(corpus):
+            try:
+                with rebuild_lock(entry.path, wait=0):  # not while another process builds there
+                    remove_tree(entry.path)
+            except IndexProblem:
+                continue
+            removed.append((entry.path, corpus))
+    return removed
+
+
 def remove_leftovers(index_dir: StrPath) -> None:
     """Delete what killed builds left behind; only safe under the rebuild lock, when no build runs."""
     for entry in os.scandir(index_dir):
@@ -437,61 +639,7 @@ def collect_garbage(index_dir: StrPath, keep: str) -> None:
                 remove_tree(entry.path)
 
 
-def read_problems(generation: Generation) -> list[tuple[str, int, str]]:
-    """Return the (path, line, message) of each file the build skipped (none if unreadable)."""
-    try:
-        with open(os.path.join(generation.path, "problems.json"), encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return []
-    if not isinstance(data, list):
-        return []
-    return [
-        (item[0], item[1], item[2])
-        for item in data
-        if isinstance(item, list)
-        and len(item) == 3
-        and isinstance(item[0], str)
-        and type(item[1]) is int
-        and isinstance(item[2], str)
-    ]
-
-
-def read_lookup(generation: Generation) -> dict[str, Any]:
-    """Return lookup.json: `names` (normalized name -> slugs) and `titles` (slug -> title).
-
-    Raises OSError or ValueError when it is damaged: unreadable, the wrong shape, or a name
-    that leads to a slug without a title.
-    """
-    data = read_json(generation.lookup, "names")
-    names, titles = data["names"], data.get("titles")
-    if not isinstance(titles, dict) or not all(
-        isinstance(title, str) and SLUG_RE.fullmatch(slug) for slug, title in titles.items()
-    ):
-        raise ValueError("lookup.json: the title table is damaged")
-    if not isinstance(names, dict) or not all(
-        isinstance(slugs, list) and slugs and all(isinstance(slug, str) and slug in titles for slug in slugs)
-        for slugs in names.values()
-    ):
-        raise ValueError("lookup.json: the name table is damaged")
-    return data
-
-
 def remove_tree(path: StrPath) -> None:
     import shutil
 
     shutil.rmtree(path, ignore_errors=True)
-
-
-def write_json(path: StrPath, data: Any) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False)
-
-
-def read_json(path: StrPath, required_key: str) -> dict[str, Any]:
-    """Return a JSON object written by a build; raises OSError or ValueError when it is damaged."""
-    with open(path, encoding="utf-8") as handle:
-        data = json.load(handle)
-    if not isinstance(data, dict) or required_key not in data:
-        raise ValueError(f"unexpected layout in {os.path.basename(path)}")
-    return data

@@ -1,6 +1,9 @@
 """Whole-process timings for the README (not a test: run `python tests/benchmark.py`).
 
 `python tests/benchmark.py --relevance` prints the search relevance figures per category instead.
+`python tests/benchmark.py --scale 1000,10000,100000` generates synthetic corpora of those sizes
+(tests/scale_corpus.py: seeded, so the same sizes give the same corpora) and prints the scale
+table of the README (IDEO_BENCH_RUNS runs per command, 7 by default there).
 
 Each command runs RUNS times after one warm-up, with stdout to a pipe; the median is reported
 next to the baseline the speed budget is measured against. Byte-code caching is switched on
@@ -104,5 +107,107 @@ def relevance() -> None:
         shutil.rmtree(index_dir, ignore_errors=True)
 
 
+def directory_bytes(path: str) -> int:
+    """Bytes of the files under `path`, each hard-linked file once."""
+    sizes = {}
+    for root, _, names in os.walk(path):
+        for name in names:
+            info = os.stat(os.path.join(root, name))
+            sizes[(info.st_dev, info.st_ino)] = info.st_size
+    return sum(sizes.values())
+
+
+def live_generation_bytes(index_dir: str) -> int:
+    import json
+
+    with open(os.path.join(index_dir, "CURRENT"), encoding="utf-8") as handle:
+        return directory_bytes(os.path.join(index_dir, json.load(handle)["generation"]))
+
+
+def scale_row(size: int, runs: int, work: str) -> dict[str, str]:
+    """Generate a corpus of `size` entries, index it and time the commands of the scale table."""
+    import resource
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from scale_corpus import generate
+
+    ideo = shutil.which("ideo") or sys.exit("install ideo first (pip install .)")
+    corpus, index_dir = os.path.join(work, f"corpus-{size}"), os.path.join(work, f"index-{size}")
+    generate(corpus, size)
+    shutil.rmtree(index_dir, ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(IDEO_CORPUS=corpus, IDEO_INDEX=index_dir)
+    started = time.perf_counter()
+    subprocess.run([ideo, "index"], env=env, stdout=subprocess.PIPE, check=True)
+    build = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux; the build is the biggest child
+    edits = []
+    edited = os.path.join(corpus, "terms", "vanguard-party.md")
+    for number in range(3):  # as an editor saves: write a new file, rename it over the old one
+        with open(edited, encoding="utf-8") as handle:
+            text = handle.read()
+        with open(edited + ".tmp", "w", encoding="utf-8") as handle:
+            handle.write(f"{text}\nAn added sentence, number {number}.\n")
+        os.replace(edited + ".tmp", edited)
+        started = time.perf_counter()
+        subprocess.run([ideo, "show", "trotskyism"], env=env, stdout=subprocess.PIPE, check=True)
+        edits.append(time.perf_counter() - started)
+    commands = [
+        [sys.executable, "-c", "import click"],
+        [ideo, "show", "trotskyism"],
+        [ideo, "search", "state"],
+        ["sh", "-c", f"'{ideo}' list | head -1"],
+        [ideo, "related", "trotskyism", "--depth", "2"],
+        [ideo, "show", "trotskyzm"],  # not found: suggestions
+    ]
+    global RUNS
+    RUNS = runs
+    times = medians(commands[:-1], env)
+    click = times[0]
+    started = time.perf_counter()
+    subprocess.run(commands[-1], env=env, capture_output=True)
+    suggest = time.perf_counter() - started
+
+    def ratio(seconds: float) -> str:
+        return f"{seconds * 1000:.0f} ms ({seconds / click:.1f}x)"
+
+    return {
+        "entries": f"{size:,}",
+        "full build": f"{build:.1f} s",
+        "edit 1 file, next `show`": f"{statistics.median(edits):.1f} s",
+        "`show`": ratio(times[1]),
+        "`search state`": f"{times[2] * 1000:.0f} ms",
+        "`list | head -1`": ratio(times[3]),
+        "`related --depth 2`": ratio(times[4]),
+        "not found + suggestions": f"{suggest * 1000:.0f} ms",
+        "index / corpus on disk": f"{live_generation_bytes(index_dir) / 2**20:.0f} / {directory_bytes(corpus) / 2**20:.0f} MB",
+        "build peak RSS": f"{peak / 1024:.0f} MiB",
+    }
+
+
+def scale(sizes: list[int]) -> None:
+    runs = int(os.environ.get("IDEO_BENCH_RUNS", "7"))
+    work = tempfile.mkdtemp(prefix="ideo-scale-")
+    try:
+        rows = []
+        for size in sizes:
+            rows.append(scale_row(size, runs, work))
+            print(f"measured {size:,} entries", file=sys.stderr)
+        print(f"machine: {cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}")
+        print(f"runs per command: {runs}, interleaved (median, whole process, stdout piped); ratios to `import click`")
+        headers = list(rows[0])
+        print("| " + " | ".join(headers) + " |")
+        print("|" + "---|" * len(headers))
+        for row in rows:
+            print("| " + " | ".join(row.values()) + " |")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 if __name__ == "__main__":
-    relevance() if "--relevance" in sys.argv[1:] else main()
+    if "--relevance" in sys.argv[1:]:
+        relevance()
+    elif "--scale" in sys.argv[1:]:
+        scale([int(size) for size in sys.argv[sys.argv.index("--scale") + 1].split(",")])
+    else:
+        main()

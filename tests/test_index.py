@@ -65,7 +65,10 @@ def test_new_and_deleted_files_make_it_stale(paths: Paths, corpus: Path) -> None
     assert "rolling-reform" not in open_library(paths).entries
 
 
-def test_failed_build_keeps_the_old_generation(paths: Paths, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("which", ["build_index", "update_index"])
+def test_failed_build_keeps_the_old_generation(
+    paths: Paths, corpus: Path, monkeypatch: pytest.MonkeyPatch, which: str
+) -> None:
     first = open_library(paths)
     (corpus / "terms" / "grand-council.md").write_text(
         (corpus / "terms" / "grand-council.md").read_text() + "\nEdit.\n"
@@ -74,7 +77,9 @@ def test_failed_build_keeps_the_old_generation(paths: Paths, corpus: Path, monke
     def crash(*args: object, **kwargs: object) -> int:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("ideocli.search.build_index", crash)
+    monkeypatch.setattr(f"ideocli.search.{which}", crash)  # a full build, or an incremental update
+    if which == "build_index":
+        monkeypatch.setattr(store, "update_generation", lambda *args: None)
     with pytest.raises(KeyboardInterrupt):
         open_library(paths)
     assert generations(paths.index) == [Path(first.generation.path).name]  # no half-built directory left
@@ -99,10 +104,14 @@ def test_corrupt_whoosh_index_is_rebuilt_once(paths: Paths, damage: str) -> None
     assert library.build_report is not None  # it had to rebuild
 
 
-@pytest.mark.parametrize("damaged", ["lookup.json", "catalog.json", "entries/alphaism.json"])
-def test_damaged_catalog_files_are_rebuilt(paths: Paths, damaged: str) -> None:
+@pytest.mark.parametrize("damage", ["garbage", "empty", "missing"])
+def test_damaged_catalog_files_are_rebuilt(paths: Paths, damage: str) -> None:
     library = open_library(paths)
-    (Path(library.generation.path) / damaged).write_text("{not json")
+    catalog = Path(library.generation.catalog)
+    if damage == "missing":
+        catalog.unlink()
+    else:
+        catalog.write_text("{not json" if damage == "garbage" else "")
     again = open_library(paths)
     assert again.resolve("alphaism").title == "Alphaism"
     assert "alphaism" in [a.slug for a in again.listing()]

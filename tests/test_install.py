@@ -71,7 +71,8 @@ def test_wheel_ships_the_corpus_and_runs_from_another_directory(tmp_path: Path) 
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Trotskyism\n")
-    assert (tmp_path / "cache" / "ideo" / "index" / "CURRENT").is_file()
+    # one index per corpus under the cache: here the shipped corpus, `_corpus-<crc32 of its path>`
+    assert [p.parent.name[:8] for p in (tmp_path / "cache" / "ideo" / "index").glob("*/CURRENT")] == ["_corpus-"]
     assert not list(venv.rglob("CURRENT"))  # nothing written into site-packages
     # `ideo import` needs trafilatura, which fails at import without lxml_html_clean under lxml 6
     extractor = subprocess.run(

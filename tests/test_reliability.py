@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -115,9 +116,8 @@ def test_current_must_name_one_of_our_generations(corpus: Path, tmp_path: Path, 
     live = Path(open_library(paths).generation.path)
     planted = index / "planted" if where == "inside-not-a-generation" else tmp_path / "planted"
     shutil.copytree(live, planted)
-    lookup = json.loads((planted / "lookup.json").read_text())
-    lookup["titles"]["alphaism"] = "Planted"
-    (planted / "lookup.json").write_text(json.dumps(lookup))
+    with sqlite3.connect(planted / "catalog.sqlite") as db:
+        db.execute("UPDATE entries SET title = 'Planted' WHERE slug = 'alphaism'")
     name = {
         "parent": "../planted",
         "absolute": str(planted),
@@ -236,49 +236,46 @@ def test_fifos_devices_and_huge_files_are_problems_not_hangs(corpus: Path) -> No
 # --- 5. index files that parse but are wrong ----------------------------------------------
 
 
-def edit_json(path: Path, change: object) -> None:
-    data = json.loads(path.read_text())
-    path.write_text(json.dumps(change(data) if callable(change) else change))
+def change_row(slug: str, change: object) -> str:
+    """Return SQL that replaces the front matter of `slug` with change(front matter) (or `change`)."""
 
+    def sql(db: sqlite3.Connection) -> None:
+        data = json.loads(db.execute("SELECT data FROM entries WHERE slug = ?", (slug,)).fetchone()[0])
+        new = change(data) if callable(change) else change
+        db.execute("UPDATE entries SET data = ? WHERE slug = ?", (json.dumps(new), slug))
 
-def ghost_name(lookup: dict) -> dict:
-    lookup["names"]["alpha doctrine"] = ["ghost"]
-    lookup["titles"]["ghost"] = "Ghost"
-    return lookup
-
-
-def path_slug(lookup: dict) -> dict:
-    lookup["names"]["alpha doctrine"] = ["../catalog"]
-    lookup["titles"]["../catalog"] = "Catalog"
-    return lookup
+    return sql  # type: ignore[return-value]
 
 
 DAMAGES = {
-    "entry body not text": ("entries/alphaism.json", {"body": 5}, ["show", "alphaism"]),
-    "entry of the wrong type": ("entries/alphaism.json", lambda d: {**d, "aliases": "Alphaist"}, ["show", "alphaism"]),
-    "entry not an object": ("entries/alphaism.json", [1, 2], ["define", "alphaism"]),
-    "entry of another entry": ("entries/alphaism.json", lambda d: {**d, "slug": "betaism"}, ["show", "alphaism"]),
-    "name table a list": ("lookup.json", lambda d: {**d, "names": [["alphaism"]]}, ["show", "alphaism"]),
-    "name table of numbers": ("lookup.json", lambda d: {**d, "names": {"alphaism": 7}}, ["show", "alphaism"]),
-    "title table a list": ("lookup.json", lambda d: {**d, "titles": ["Alphaism"]}, ["show", "alphaism"]),
-    "a name for a missing entry": ("lookup.json", ghost_name, ["show", "Alpha doctrine"]),
-    "a slug that is a path": ("lookup.json", path_slug, ["show", "Alpha doctrine"]),
-    "catalog entries not a list": ("catalog.json", lambda d: {**d, "articles": {}}, ["list"]),
-    "catalog entry without a slug": ("catalog.json", lambda d: {**d, "articles": [{}]}, ["related", "alphaism"]),
-    "catalog missing an entry": (
-        "catalog.json",
-        lambda d: {**d, "articles": d["articles"][1:]},
-        ["related", "alphaism"],
+    "entry body not text": ("UPDATE entries SET body = X'ff' WHERE slug = 'alphaism'", ["show", "alphaism"]),
+    "entry of the wrong type": (change_row("alphaism", lambda d: {**d, "aliases": "Alphaist"}), ["show", "alphaism"]),
+    "entry not an object": (change_row("alphaism", [1, 2]), ["define", "alphaism"]),
+    "entry not json": ("UPDATE entries SET data = '{not json' WHERE slug = 'alphaism'", ["show", "alphaism"]),
+    "entry of another entry": (change_row("alphaism", lambda d: {**d, "slug": "betaism"}), ["show", "alphaism"]),
+    "title not text": ("UPDATE entries SET title = X'ff' WHERE slug = 'alphaism'", ["show", "Alpha doctrine"]),
+    "a name for a missing entry": ("UPDATE names SET slug = 'ghost' WHERE key = 'alpha doctrine'", ["show", "Alpha doctrine"]),
+    "a slug that is a path": (
+        "UPDATE names SET slug = '../catalog' WHERE key = 'alpha doctrine'",
+        ["show", "Alpha doctrine"],
     ),
-    "problems of the wrong shape": ("problems.json", [[1], "x", None], ["show", "alphaism"]),
+    "a name of a number": ("UPDATE names SET slug = X'ff' WHERE key = 'alpha doctrine'", ["show", "Alpha doctrine"]),
+    "catalog format": ("UPDATE meta SET value = 'x'", ["list"]),
+    "no entry table": ("DROP TABLE entries", ["show", "alphaism"]),
+    "no brief table": ("DROP TABLE briefs", ["list"]),
+    "brief of the wrong type": ("UPDATE briefs SET brief = '{\"slug\": 5}' WHERE slug = 'alphaism'", ["list"]),
+    "no edge table": ("DROP TABLE edges", ["related", "alphaism"]),
+    "catalog entry without a slug": (change_row("betaism", {}), ["related", "alphaism"]),
+    "problems of the wrong shape": ("INSERT INTO problems VALUES (1, 'x', 'y')", ["show", "alphaism"]),
 }
 
 
 @pytest.mark.parametrize("damage", DAMAGES)
 def test_index_files_that_parse_but_are_wrong_are_rebuilt(corpus: Path, tmp_path: Path, damage: str) -> None:
-    file, change, command = DAMAGES[damage]
+    change, command = DAMAGES[damage]
     generation = Path(open_library(paths_for(corpus, tmp_path / "index")).generation.path)
-    edit_json(generation / file, change)
+    with sqlite3.connect(generation / "catalog.sqlite") as db:
+        change(db) if callable(change) else db.execute(change)
     result = run(*command, "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
@@ -287,7 +284,7 @@ def test_index_files_that_parse_but_are_wrong_are_rebuilt(corpus: Path, tmp_path
     assert slugs[0] == "alphaism"
     if "entries" in document and "title" in document["entries"][0]:
         assert document["entries"][0]["title"] == "Alphaism"
-    if file != "problems.json":  # the skipped-file warnings are a courtesy: bad rows are dropped, not rebuilt
+    if damage != "problems of the wrong shape":  # the skipped-file warnings are a courtesy: bad rows are dropped, not rebuilt
         assert json.loads((tmp_path / "index" / "CURRENT").read_text())["generation"] != generation.name
 
 
@@ -297,15 +294,15 @@ def test_an_index_still_damaged_after_one_rebuild_is_exit_3(monkeypatch: pytest.
     real = store.build_generation
     monkeypatch.setattr(store, "build_generation", lambda *args: builds.append(args) or real(*args))
 
-    def damaged(generation: object) -> dict:
-        raise ValueError("lookup.json: the name table is damaged")
+    def damaged(self: object, slug: str, **kwargs: object) -> None:
+        raise ValueError("the catalog is damaged")
 
-    monkeypatch.setattr("ideocli.library.read_lookup", damaged)
+    monkeypatch.setattr("ideocli.catalog.Catalog.article", damaged)
     result = run("show", "alphaism")
     assert result.exit_code == 3
     assert result.stderr == (
         f"ideo: the index in {tmp_path / 'index'} is damaged even after a rebuild: "
-        "lookup.json: the name table is damaged\n"
+        "the catalog is damaged\n"
     )
     assert len(builds) == 1
 

@@ -210,12 +210,14 @@ class ProgressBar:
     """A transient progress bar on stderr for index builds (and exports)."""
 
     def __init__(self, total: int, label: str = "building the index") -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         self.progress = Progress(
             TextColumn(label),
             BarColumn(),
             MofNCompleteColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
             console=IdeoConsole(stderr=True),
             transient=True,
         )
