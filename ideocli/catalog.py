@@ -73,10 +73,7 @@ def write_catalog(
         connection.execute("INSERT INTO meta VALUES ('format', ?)", (CATALOG_FORMAT,))
         connection.executemany(
             "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                (a.slug, a.title, a.kind, int(a.card), known.get(a.slug) or front_matter(a), a.body)
-                for a in articles
-            ),
+            ((a.slug, a.title, a.kind, int(a.card), known.get(a.slug) or front_matter(a), a.body) for a in articles),
         )
         connection.executemany(
             "INSERT INTO briefs VALUES (?, ?, ?, ?)", ((a.slug, a.kind, int(a.card), brief(a)) for a in articles)

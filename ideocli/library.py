@@ -227,8 +227,7 @@ class Library:
         found = [
             article
             for article in rows
-            if (family is None or family.lower() in article.family)
-            and (subject is None or article.subject == subject)
+            if (family is None or family.lower() in article.family) and (subject is None or article.subject == subject)
         ]
         if subject:
             found.sort(key=chronological)
@@ -370,7 +369,5 @@ def open_library(
 
     Raises CorpusProblem or IndexProblem when neither the index nor the corpus can be used.
     """
-    generation, report = ensure_generation(
-        paths.corpus, paths.index, force=force, on_progress=on_progress, sweep=sweep
-    )
+    generation, report = ensure_generation(paths.corpus, paths.index, force=force, on_progress=on_progress, sweep=sweep)
     return Library(paths, generation, report)

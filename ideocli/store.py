@@ -130,8 +130,13 @@ def quick_check(corpus: StrPath, pointer: dict[str, Any]) -> bool:
     """True when no directory of the corpus (nor vocabulary.yaml) changed since the pointer was written:
     no entry was added, removed or renamed into place. A few stats, whatever the size of the corpus."""
     recorded = pointer.get("dirs")
-    if not isinstance(recorded, list) or not recorded or not all(
-        isinstance(item, list) and len(item) == 2 and all(isinstance(part, str) for part in item) for item in recorded
+    if (
+        not isinstance(recorded, list)
+        or not recorded
+        or not all(
+            isinstance(item, list) and len(item) == 2 and all(isinstance(part, str) for part in item)
+            for item in recorded
+        )
     ):
         return False
     if recorded[0][0] != os.fspath(corpus):
@@ -500,9 +505,7 @@ def update_generation(corpus: StrPath, index_dir: StrPath) -> BuildReport | None
             remove_tree(temporary)
             return None
         problems = [(p.path, p.line, p.message) for p in loaded.problems]
-        write_catalog(
-            str(temporary / CATALOG_FILE), articles, name_index(articles), problems, sources, front_matters
-        )
+        write_catalog(str(temporary / CATALOG_FILE), articles, name_index(articles), problems, sources, front_matters)
         temporary.rename(index_path / name)
     except BaseException:
         remove_tree(temporary)

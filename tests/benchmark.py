@@ -193,7 +193,9 @@ def scale(sizes: list[int]) -> None:
         for size in sizes:
             rows.append(scale_row(size, runs, work))
             print(f"measured {size:,} entries", file=sys.stderr)
-        print(f"machine: {cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}")
+        print(
+            f"machine: {cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+        )
         print(f"runs per command: {runs}, interleaved (median, whole process, stdout piped); ratios to `import click`")
         headers = list(rows[0])
         print("| " + " | ".join(headers) + " |")

@@ -89,7 +89,9 @@ def generate(target: str | os.PathLike[str], size: int, seed: int = SEED) -> int
             if front.get(field):
                 new[field] = [f"{name} {word.capitalize()}" for name in front[field]]
         if front.get("key_texts"):
-            new["key_texts"] = [{**text, "title": f"{text['title']} {word.capitalize()}"} for text in front["key_texts"]]
+            new["key_texts"] = [
+                {**text, "title": f"{text['title']} {word.capitalize()}"} for text in front["key_texts"]
+            ]
         for field in RELATION_FIELDS:
             if front.get(field):
                 new[field] = [move(other) for other in front[field]]
@@ -109,11 +111,15 @@ def generate(target: str | os.PathLike[str], size: int, seed: int = SEED) -> int
                 parts[index] = "".join(
                     line
                     if line.startswith("#")
-                    else WORD_RE.sub(lambda m, v=vocabulary: rng.choice(v) if rng.random() < 1 / 12 else m.group(0), line)
+                    else WORD_RE.sub(
+                        lambda m, v=vocabulary: rng.choice(v) if rng.random() < 1 / 12 else m.group(0), line
+                    )
                     for line in part.splitlines(keepends=True)
                 )
         front_text = yaml.safe_dump(new, sort_keys=False, allow_unicode=True, width=100)
-        (target / directory / f"{slug}-{word}.md").write_text(f"---\n{front_text}---\n{''.join(parts)}", encoding="utf-8")
+        (target / directory / f"{slug}-{word}.md").write_text(
+            f"---\n{front_text}---\n{''.join(parts)}", encoding="utf-8"
+        )
     return len(plan)
 
 

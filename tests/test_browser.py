@@ -79,7 +79,9 @@ def type_and_follow(driver: webdriver.Chrome, query: str, slug: str) -> None:
     box = driver.find_element(By.ID, "q")
     box.clear()
     box.send_keys(query)
-    link = wait(driver).until(ec.element_to_be_clickable((By.CSS_SELECTOR, f'#suggestions a[href$="entry/{slug}.html"]')))
+    link = wait(driver).until(
+        ec.element_to_be_clickable((By.CSS_SELECTOR, f'#suggestions a[href$="entry/{slug}.html"]'))
+    )
     link.click()
     wait(driver).until(ec.url_contains(f"entry/{slug}.html"))
 

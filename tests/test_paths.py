@@ -69,5 +69,7 @@ def test_each_corpus_has_its_own_default_index(installed: Path, tmp_path: Path) 
     assert first.index != second.index and first.index == again.index
     assert os.path.dirname(first.index) == os.path.dirname(second.index)
     assert os.path.basename(first.index).startswith("corpus-")
-    explicit = resolve_paths(corpus_flag=str(tmp_path / "a"), index_flag=str(tmp_path / "i"), env={}, package_dir=str(installed))
+    explicit = resolve_paths(
+        corpus_flag=str(tmp_path / "a"), index_flag=str(tmp_path / "i"), env={}, package_dir=str(installed)
+    )
     assert explicit.index == str(tmp_path / "i")  # a chosen index directory is used as it is

@@ -254,7 +254,10 @@ DAMAGES = {
     "entry not json": ("UPDATE entries SET data = '{not json' WHERE slug = 'alphaism'", ["show", "alphaism"]),
     "entry of another entry": (change_row("alphaism", lambda d: {**d, "slug": "betaism"}), ["show", "alphaism"]),
     "title not text": ("UPDATE entries SET title = X'ff' WHERE slug = 'alphaism'", ["show", "Alpha doctrine"]),
-    "a name for a missing entry": ("UPDATE names SET slug = 'ghost' WHERE key = 'alpha doctrine'", ["show", "Alpha doctrine"]),
+    "a name for a missing entry": (
+        "UPDATE names SET slug = 'ghost' WHERE key = 'alpha doctrine'",
+        ["show", "Alpha doctrine"],
+    ),
     "a slug that is a path": (
         "UPDATE names SET slug = '../catalog' WHERE key = 'alpha doctrine'",
         ["show", "Alpha doctrine"],
@@ -284,7 +287,9 @@ def test_index_files_that_parse_but_are_wrong_are_rebuilt(corpus: Path, tmp_path
     assert slugs[0] == "alphaism"
     if "entries" in document and "title" in document["entries"][0]:
         assert document["entries"][0]["title"] == "Alphaism"
-    if damage != "problems of the wrong shape":  # the skipped-file warnings are a courtesy: bad rows are dropped, not rebuilt
+    if (
+        damage != "problems of the wrong shape"
+    ):  # the skipped-file warnings are a courtesy: bad rows are dropped, not rebuilt
         assert json.loads((tmp_path / "index" / "CURRENT").read_text())["generation"] != generation.name
 
 
@@ -301,8 +306,7 @@ def test_an_index_still_damaged_after_one_rebuild_is_exit_3(monkeypatch: pytest.
     result = run("show", "alphaism")
     assert result.exit_code == 3
     assert result.stderr == (
-        f"ideo: the index in {tmp_path / 'index'} is damaged even after a rebuild: "
-        "the catalog is damaged\n"
+        f"ideo: the index in {tmp_path / 'index'} is damaged even after a rebuild: the catalog is damaged\n"
     )
     assert len(builds) == 1
 

@@ -233,4 +233,6 @@ def test_incremental_update_reindexes_only_the_changed_entries(
     monkeypatch.undo()
     full = open_library(paths, force=True)
     assert dict(full.titles()) == dict(library.titles())
-    assert {h.slug for h in full.search("council", limit=20).hits} == {h.slug for h in library.search("council", limit=20).hits}
+    assert {h.slug for h in full.search("council", limit=20).hits} == {
+        h.slug for h in library.search("council", limit=20).hits
+    }

@@ -233,7 +233,9 @@ def test_nothing_outside_what_ideo_serves(base: str, path: str) -> None:
     assert_safe_headers(answer)
 
 
-@pytest.mark.parametrize("path", ["//etc/passwd", "http://127.0.0.1/etc/passwd", "*", "/%ff.html", "/search.html?q=%ff"])
+@pytest.mark.parametrize(
+    "path", ["//etc/passwd", "http://127.0.0.1/etc/passwd", "*", "/%ff.html", "/search.html?q=%ff"]
+)
 def test_odd_targets_are_400_or_404(base: str, path: str) -> None:
     answer = get(base, path)
     assert answer.status in (400, 404), (path, answer.status)
@@ -436,7 +438,9 @@ def test_provenance_fields_are_shown_escaped_and_linked_only_when_http(library: 
 
     from ideocli.web.pages import Site
 
-    imported = SimpleNamespace(source="https://example.org/page?a=1&b=2", url="javascript:alert(1)", retrieved="<b>2026</b>")
+    imported = SimpleNamespace(
+        source="https://example.org/page?a=1&b=2", url="javascript:alert(1)", retrieved="<b>2026</b>"
+    )
     shown = Site(library).provenance(imported)  # type: ignore[arg-type]
     assert '<a href="https://example.org/page?a=1&amp;b=2" rel="nofollow noopener noreferrer">' in shown
     assert "javascript:alert(1)" in shown and 'href="javascript' not in shown
