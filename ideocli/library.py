@@ -300,13 +300,19 @@ class Library:
         return self._read(run, (DamagedIndex, *DAMAGED))
 
     def did_you_mean(self, query: str) -> list[str]:
-        """Return titles close to a query that found nothing (whole query, then each word)."""
+        """Return titles close to a query that found nothing (whole query, then each word but the
+        operators and words of one or two letters)."""
         titles = self.suggest(query, use_search=False)
         for word in query.split():
+            if word in QUERY_OPERATORS or len(word.strip("\"'()+-*")) < 3:
+                continue
             for title in self.suggest(word, use_search=False):
                 if title not in titles:
                     titles.append(title)
         return titles[:MAX_SUGGESTIONS]
+
+
+QUERY_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 
 
 class NameMap(Mapping[str, list[str]]):
