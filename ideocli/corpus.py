@@ -291,10 +291,27 @@ def load_corpus(root: str | Path, cached: Mapping[str, Article] | None = None) -
     if not root.is_dir():
         raise CorpusProblem(f"corpus directory not found: {root}")
     vocabulary, problems = load_vocabulary(root)
+    entries, file_problems = load_entry_files(root, cached=cached)
+    problems += file_problems
+    if not entries and not problems:
+        raise CorpusProblem(f"no entries in {root}: expected ideologies/*.md, terms/*.md or people/*.md")
+    return LoadedCorpus(entries, problems, vocabulary)
+
+
+def load_entry_files(
+    root: Path, *, absolute: bool = False, cached: Mapping[str, Article] | None = None
+) -> tuple[list[ParsedEntry], list[Problem]]:
+    """Parse every entry file under root; a file that cannot be parsed becomes a Problem.
+
+    Files are named relative to root (`ideologies/x.md`), or by their full path when `absolute`
+    (the user corpus, so that `path:line: message` leads to the file). `cached` maps the name of
+    each file known unchanged to its Article from the previous build.
+    """
     entries: list[ParsedEntry] = []
+    problems: list[Problem] = []
     seen: dict[str, str] = {}
     for path, kind in corpus_files(root):
-        display = str(path.relative_to(root))
+        display = str(path) if absolute else str(path.relative_to(root))
         slug = path.stem
         if not SLUG_RE.fullmatch(slug):
             problems.append(Problem(display, 1, f"bad slug {slug!r}: use lowercase ASCII words joined by hyphens"))
@@ -320,9 +337,7 @@ def load_corpus(root: str | Path, cached: Mapping[str, Article] | None = None) -
             continue
         seen[slug] = display
         entries.append(entry)
-    if not entries and not problems:
-        raise CorpusProblem(f"no entries in {root}: expected ideologies/*.md, terms/*.md or people/*.md")
-    return LoadedCorpus(entries, problems, vocabulary)
+    return entries, problems
 
 
 def with_article(kind: str) -> str:

@@ -85,43 +85,16 @@ def user_root(shipped: str | os.PathLike[str]) -> str | None:
     return None if user is None or os.path.realpath(user) == key else user
 
 
-def load_user_entries(root: str, taken: set[str]) -> tuple[list[ParsedEntry], list[Problem]]:
-    """Parse every entry of a user corpus; a missing directory has none.
-
-    Display paths are absolute, so that `path:line: message` leads the user to the file. Slugs
-    in `taken` are shipped entries: the user entry shadows them.
-    """
+def load_user_entries(root: str) -> tuple[list[ParsedEntry], list[Problem]]:
+    """Parse every entry of a user corpus (a missing directory has none), named by full path so
+    that `path:line: message` leads the user to the file; `merge` decides what they shadow."""
     from pathlib import Path
 
-    from ideocli.corpus import Problem, corpus_files, one_line_error, parse_entry
-    from ideocli.layout import SLUG_RE, read_source_text
+    from ideocli.corpus import load_entry_files
 
-    entries: list[ParsedEntry] = []
-    problems: list[Problem] = []
     if not os.path.isdir(root):
-        return entries, problems
-    seen: dict[str, str] = {}
-    for path, kind in corpus_files(Path(root)):
-        display = str(path)
-        slug = path.stem
-        if not SLUG_RE.fullmatch(slug):
-            problems.append(Problem(display, 1, f"bad slug {slug!r}: use lowercase ASCII words joined by hyphens"))
-            continue
-        if slug in seen:
-            problems.append(Problem(display, 1, f"duplicate slug {slug!r}: also {seen[slug]}"))
-            continue
-        try:
-            entry = parse_entry(read_source_text(display), slug=slug, kind=kind, display_path=display)
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(display, 1, f"unreadable: {one_line_error(exc)}"))
-            continue
-        except ValueError as exc:
-            line, _, message = str(exc).partition(": ")
-            problems.append(Problem(display, int(line), message))
-            continue
-        seen[slug] = display
-        entries.append(entry)
-    return entries, problems
+        return [], []
+    return load_entry_files(Path(root), absolute=True)
 
 
 def merge(shipped: LoadedCorpus, user_entries: list[ParsedEntry], user_problems: list[Problem]) -> LoadedCorpus:
@@ -150,8 +123,7 @@ def load_all(shipped_root: str | os.PathLike[str], user: str | None = None) -> L
     user = user or user_root(shipped_root)
     if user is None:
         return loaded
-    taken = {entry.article.slug for entry in loaded.entries}
-    return merge(loaded, *load_user_entries(user, taken))
+    return merge(loaded, *load_user_entries(user))
 
 
 def shadow_notice(slug: str, shipped_path: str) -> str:
