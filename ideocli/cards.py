@@ -23,7 +23,7 @@ def slugify(name: str) -> str:
 def title_keys(title: str) -> set[str]:
     """Return the lookup keys of a text's title: as given, without subtitle, without a leading article."""
     keys = {normalize_name(title), normalize_name(re.split(r"[:(]", title)[0])}
-    return {re.sub(r"^(?:a|an) ", "", key) for key in keys} | keys - {""}
+    return (keys | {re.sub(r"^(?:a|an) ", "", key) for key in keys}) - {""}
 
 
 def authors(text: KeyText) -> list[str]:

@@ -25,6 +25,7 @@ from ideocli.articles import (
     replace_links,
     start_year,
 )
+from ideocli.cards import title_keys
 from ideocli.errors import BadUsage, IdeoError
 from ideocli.sanitize import shorten
 
@@ -208,12 +209,6 @@ MARKDOWN_RE = re.compile(r"^#+\s.*$|\[([^\]]*)\]\([^)]*\)|[*_`]+", re.M)
 def plain_text(markdown: str) -> str:
     """Return Markdown as indexable text: links as their shown text, headings and emphasis marks dropped."""
     return MARKDOWN_RE.sub(lambda match: match.group(1) or "", replace_links(markdown))
-
-
-def title_keys(title: str) -> set[str]:
-    """Return the lookup keys of a book title: as given, without its subtitle, without a leading article."""
-    keys = {normalize_name(title), normalize_name(re.split(r"[:(]", title)[0])}
-    return keys | {re.sub(r"^(?:a|an) ", "", key) for key in keys} - {""}
 
 
 def reference_keys(article: Article) -> set[str]:
