@@ -279,8 +279,7 @@ def build_index(
         writer.cancel()
         raise
     writer.commit()
-    with open(os.path.join(directory, WORDS_FILE), "w", encoding="utf-8") as handle:
-        json.dump(sorted(correction_words(items)), handle, ensure_ascii=False)
+    write_correction_words(directory, items)
     return len(items)
 
 
@@ -325,9 +324,14 @@ def update_index(
         writer.cancel()
         raise
     writer.commit()
+    write_correction_words(directory, articles)
+    return written
+
+
+def write_correction_words(directory: str | os.PathLike[str], articles: Iterable[Article]) -> None:
+    """Write the words a misspelled query may be corrected to beside the Whoosh index."""
     with open(os.path.join(directory, WORDS_FILE), "w", encoding="utf-8") as handle:
         json.dump(sorted(correction_words(articles)), handle, ensure_ascii=False)
-    return written
 
 
 def correction_words(articles: Iterable[Article]) -> set[str]:
