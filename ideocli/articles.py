@@ -14,6 +14,7 @@ from typing import Any
 
 RELATIONS = ("derived_from", "related", "opposed_to", "terms", "ideologies")
 KINDS = ("ideology", "term", "person", "text")  # "text" exists only as cards
+QUERY_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})  # words the query parser reads as operators
 SUBJECTS = ("concept", "event", "organisation", "document")
 # Relations computed at index time, not written in front matter: `people` holds the person
 # entries or cards of an entry's key figures (and a text card's authors), `texts` the text

@@ -14,7 +14,15 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from ideocli.articles import DERIVED_RELATIONS, RELATIONS, Article, normalize_name, split_sections, start_year
+from ideocli.articles import (
+    DERIVED_RELATIONS,
+    QUERY_OPERATORS,
+    RELATIONS,
+    Article,
+    normalize_name,
+    split_sections,
+    start_year,
+)
 from ideocli.catalog import Catalog
 from ideocli.errors import IndexProblem, NotFound
 from ideocli.paths import Paths
@@ -310,9 +318,6 @@ class Library:
                 if title not in titles:
                     titles.append(title)
         return titles[:MAX_SUGGESTIONS]
-
-
-QUERY_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 
 
 class NameMap(Mapping[str, list[str]]):

@@ -18,6 +18,7 @@ from typing import Any
 from ideocli.articles import (
     COMPOUND_PREFIXES,
     HYPHENS,
+    QUERY_OPERATORS,
     Article,
     fold_spelling,
     join_compounds,
@@ -483,7 +484,7 @@ def check_costly(text: str) -> None:
 def is_plain(text: str) -> bool:
     """True for a query of two or more bare words, with no operators, fields, quotes or wildcards."""
     words = re.split(r"[\s-]+", text.strip())
-    return bool(PLAIN_WORDS_RE.match(text.strip())) and not {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"} & set(words)
+    return bool(PLAIN_WORDS_RE.match(text.strip())) and not QUERY_OPERATORS & set(words)
 
 
 STRICT_MAX_WORDS = 3
@@ -663,11 +664,7 @@ CORRECTION_CUTOFF = 0.75
 def correct_spelling(reader: Any, directory: str | os.PathLike[str], text: str) -> str:
     """Return `text` with each word the index does not know replaced by the closest known word,
     or "" when there is nothing to correct (operators, fields and quotes are left alone)."""
-    if (
-        not re.fullmatch(r"[\w'’\s-]+", text)
-        or re.search(r"(?:^|\s)-", text)
-        or {"AND", "OR", "NOT"} & set(text.split())
-    ):
+    if not re.fullmatch(r"[\w'’\s-]+", text) or re.search(r"(?:^|\s)-", text) or QUERY_OPERATORS & set(text.split()):
         return ""
     words = re.findall(TOKEN_PATTERN, join_compounds(text))
     unknown = [w for w in words if not any((field, fold_and_stem(w)) in reader for field in SEARCH_FIELDS)]
