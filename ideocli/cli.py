@@ -524,7 +524,7 @@ def search(
     from ideocli.search import Filters
 
     query = " ".join(words)
-    library = state.library()
+    library = state.library(sweep=False)  # the hits shown are checked for edits in place (Library.search)
     filters = Filters(kind=kind, family=family, subject=subject, since=since, until=until)
     result = library.search(query, limit=limit, filters=filters)
     if not result.hits:

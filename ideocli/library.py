@@ -305,7 +305,18 @@ class Library:
             catalog = self.catalog
             return search(self.generation.whoosh, query, limit=limit, filters=wanted, bodies=catalog.bodies)
 
-        return self._read(run, (DamagedIndex, *DAMAGED))
+        result = self._read(run, (DamagedIndex, *DAMAGED))
+        if not self.refreshed and any(self.edited(article) for article in self.shown(result)):
+            self.refresh()
+            result = self._read(run, (DamagedIndex, *DAMAGED))
+        return result
+
+    def shown(self, result: SearchResult) -> Iterator[Article]:
+        """Yield the written entries among the hits (cards have no file of their own)."""
+        for hit in result.hits:
+            article = self._read(lambda slug=hit.slug: self.catalog.article(slug, with_body=False))
+            if article is not None:
+                yield article
 
     def did_you_mean(self, query: str) -> list[str]:
         """Return titles close to a query that found nothing (whole query, then each word but the

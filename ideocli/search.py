@@ -12,8 +12,7 @@ import re
 import sys
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ideocli.articles import (
     COMPOUND_PREFIXES,
@@ -26,7 +25,6 @@ from ideocli.articles import (
     replace_links,
     start_year,
 )
-from ideocli.cards import title_keys
 from ideocli.errors import BadUsage, IdeoError
 from ideocli.sanitize import shorten
 
@@ -71,14 +69,15 @@ NAME_IN_QUERY_WEIGHT = 2.0  # an entry whose one-word name is a word of the quer
 # names exactly; entries whose name of two words or more stands in the query ("class struggle
 # between workers and capitalists"); then everything else, each tier by score.
 OWN_NAME, NAMED_REFERENCE, NAME_IN_QUERY, OTHER = 0, 1, 2, 3
-# Question framing a reader may type around what they want ("what is a vanguard party?").
-QUESTION_RE = re.compile(
+# Question framing a reader may type around what they want ("what is a vanguard party?"),
+# compiled only for a query that starts with one of QUESTION_WORDS.
+QUESTION_WORDS = frozenset("what who which why how when where the difference".split())
+QUESTION_PATTERN = (
     r"^(?:(?:what|who|which)\s+(?:is|was|are|were)(?:\s+(?:an?|the))?"
     r"|(?:what|who)\s+(?:wrote|founded|created|led|invented)"
     r"|(?:why|how|when|where)\s+(?:did|do|does|was|were|is|are)"
     r"|what\s+did\s+(\w+)\s+mean\s+by"
-    r"|(?:what\s+is\s+)?(?:the\s+)?difference\s+between)\s+(.+?)(?:\s+in\s+politics)?\s*\??$",
-    re.I,
+    r"|(?:what\s+is\s+)?(?:the\s+)?difference\s+between)\s+(.+?)(?:\s+in\s+politics)?\s*\??$"
 )
 # Plain multi-word queries drop these from the any-word part; the phrase part keeps them,
 # so "rule of law" still needs the whole phrase to score as one.
@@ -214,6 +213,8 @@ def plain_text(markdown: str) -> str:
 
 def reference_keys(article: Article) -> set[str]:
     """Return the lookup keys of the key texts and key figures an entry lists."""
+    from ideocli.cards import title_keys  # index time only: searching need not load it
+
     keys = {normalize_name(name) for name in article.key_figures}
     for text in article.key_texts:
         keys |= title_keys(text.title)
@@ -222,7 +223,10 @@ def reference_keys(article: Article) -> set[str]:
 
 def strip_question(text: str) -> str:
     """Return what a question asks about: "what is a vanguard party?" -> "vanguard party"."""
-    match = QUESTION_RE.match(text.strip())
+    words = text.split(maxsplit=1)
+    if not words or words[0].lower() not in QUESTION_WORDS:
+        return text
+    match = re.match(QUESTION_PATTERN, text.strip(), re.I)
     if not match:
         return text
     return " ".join(part for part in match.groups() if part)
@@ -345,8 +349,7 @@ def correction_words(articles: Iterable[Article]) -> set[str]:
     return words
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     slug: str
     title: str
     kind: str
@@ -359,8 +362,7 @@ class Hit:
         return "".join(text for text, _ in self.snippet)
 
 
-@dataclass(frozen=True)
-class SearchResult:
+class SearchResult(NamedTuple):
     query: str
     hits: tuple[Hit, ...]
     total: int
@@ -523,8 +525,7 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
     return parsed
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     """What narrows a search besides the query: kind, family, subject, a year range."""
 
     kind: str | None = None

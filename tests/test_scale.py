@@ -16,6 +16,7 @@ from conftest import run
 
 from ideocli.library import Library, open_library
 from ideocli.paths import Paths
+from ideocli.search import search
 from ideocli.store import Generation
 
 TESTS = Path(__file__).parent
@@ -99,6 +100,13 @@ def test_show_through_the_cli_sees_an_in_place_edit(corpus: Path) -> None:
     assert json.loads(result.stdout)["entries"][0]["title"] == "Great council"
 
 
+def test_search_sees_an_in_place_edit_of_an_entry_it_shows(corpus: Path) -> None:
+    assert run("search", "grand council").exit_code == 0
+    retitle(corpus / "terms" / "grand-council.md", "Grand council", "Great council")
+    result = run("search", "grand council", "--format", "json")
+    assert json.loads(result.stdout)["hits"][0]["title"] == "Great council"
+
+
 KILLED_BUILD = """
 import os, sys, time
 import ideocli.search as search
@@ -129,7 +137,8 @@ def test_a_build_killed_mid_way_leaves_the_previous_state_usable(paths: Paths, c
     assert pointer["generation"] == Path(first.generation.path).name
     previous = Library(paths, Generation(first.generation.path), None)
     assert previous.full("grand-council").title == "Grand council"  # readers still get the old state
-    assert previous.search("council", limit=3).hits
+    # The old generation's index still answers (Library.search would refresh on seeing the edited hit).
+    assert search(previous.generation.whoosh, "council", limit=3).hits
     after = open_library(paths)
     assert after.build_report is not None and after.resolve("great council").slug == "grand-council"
     assert not list(Path(paths.index).glob("*.tmp"))
@@ -227,8 +236,9 @@ def test_incremental_update_reindexes_only_the_changed_entries(
     # the previous generation is untouched: a reader that opened it still sees the old state
     old = Library(paths, Generation(first.generation.path), None)
     assert old.full("grand-council").title == "Grand council"
-    assert "grand-council" in {hit.slug for hit in old.search("council", limit=20).hits}
-    assert not old.search("zanzibarish", limit=5).hits
+    # Searched directly: Library.search would refresh on seeing an edited hit.
+    assert "grand-council" in {hit.slug for hit in search(old.generation.whoosh, "council", limit=20).hits}
+    assert not search(old.generation.whoosh, "zanzibarish", limit=5).hits
     # and the update equals a full build
     monkeypatch.undo()
     full = open_library(paths, force=True)
