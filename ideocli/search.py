@@ -556,7 +556,7 @@ def search(
     text: str,
     *,
     limit: int,
-    filters: Filters = Filters(),
+    filters: Filters | None = None,
     bodies: Bodies | None = None,
 ) -> SearchResult:
     """Run a query against the index in `directory`; `bodies(slugs)` returns the Markdown bodies
@@ -567,7 +567,7 @@ def search(
     pickle, struct, EOF, OS or even bare Exception errors).
     """
     try:
-        return run_search(directory, text, limit=limit, filters=filters, bodies=bodies)
+        return run_search(directory, text, limit=limit, filters=filters or Filters(), bodies=bodies)
     except IdeoError:
         raise
     except Exception as exc:
