@@ -230,7 +230,7 @@ class Catalog:
     def briefs(self, where: str = "", parameters: Sequence[Any] = ()) -> Iterator[Article]:
         """Yield entries with only the fields of BRIEF_FIELDS (see `brief`), by slug, optionally filtered."""
         sql = "SELECT slug, brief FROM briefs" + (f" WHERE {where}" if where else "") + " ORDER BY slug"
-        for slug, data in self.query(sql, parameters):
+        for slug, data in self.connection.execute(sql, [encodable(value) for value in parameters]):  # row by row
             yield self.to_article(slug, data, "")
 
     def bodies(self, slugs: Sequence[str]) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import io
+import itertools
 import os
 import signal
 import sys
@@ -561,6 +562,9 @@ def related(state: State, name: str, depth: int, fmt: str, color: str) -> None:
     render.tree(output, library.related_tree(article.slug, depth))
 
 
+CARDLESS = (None, "ideology", "term")  # listings without cards, which other entries' front matter makes
+
+
 @cli.command("list")
 @click.option("--kind", type=click.Choice(KINDS), help="Only one kind; person and text include cards.")
 @click.option(
@@ -586,12 +590,18 @@ def list_(
       ideo list --kind person
       ideo list --long | grep -i revolution
     """
-    library = state.library()
+    from ideocli.render import choose_output
+
+    # Slugs alone come from file names, which the quick staleness check sees change; anything
+    # else shown or filtered on may have been edited in place, so the other forms sweep.
+    slugs_only = choose_output(sys.stdout, fmt, color, os.environ).format == "plain" and not long_
+    library = state.library(sweep=not (slugs_only and family is None and subject is None and kind in CARDLESS))
     articles = library.listing(kind, family, subject)
-    if not articles:
+    first = next(articles, None)
+    if first is None:
         raise NotFound("no entries match those filters")
     output, render = output_for(fmt, color, page=True)
-    render.listing(output, articles, long_)
+    render.listing(output, itertools.chain([first], articles), long_)
 
 
 @cli.command()

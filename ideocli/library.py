@@ -223,23 +223,40 @@ class Library:
         names = ", ".join(heading for heading, _ in sections if heading) or "none"
         raise NotFound(f'{article.title} has no section "{shorten(wanted)}" (sections: {names})')
 
-    def listing(self, kind: str | None = None, family: str | None = None, subject: str | None = None) -> list[Article]:
-        """Return entries filtered by kind, family and subject: by date when a subject is given, else by slug.
+    def listing(
+        self, kind: str | None = None, family: str | None = None, subject: str | None = None
+    ) -> Iterator[Article]:
+        """Yield entries filtered by kind, family and subject: by date when a subject is given, else
+        by slug, read as they are yielded so that `ideo list | head -1` reads one row.
 
         The entries carry only what a listing shows (catalog.BRIEF_FIELDS); use full() for the rest.
 
         Cards are listed only when a kind is asked for (`--kind text` lists nothing else).
         """
         where, parameters = ("kind = ?", [kind]) if kind is not None else ("card = 0", [])
-        rows = self._read(lambda: list(self.catalog.briefs(where, parameters)))
-        found = [
+        found = (
             article
-            for article in rows
+            for article in self.streamed(lambda: self.catalog.briefs(where, parameters))
             if (family is None or family.lower() in article.family) and (subject is None or article.subject == subject)
-        ]
-        if subject:
-            found.sort(key=chronological)
-        return found
+        )
+        return iter(sorted(found, key=chronological)) if subject else found
+
+    def streamed(self, rows: Callable[[], Iterator[T]]) -> Iterator[T]:
+        """Yield what `rows()` yields. A damaged generation is rebuilt once if the first row fails;
+        a failure after that (part of the output may be written) raises IndexProblem."""
+
+        def start() -> tuple[Iterator[T], T | None]:
+            iterator = iter(rows())
+            return iterator, next(iterator, None)
+
+        iterator, first = self._read(start)
+        if first is None:
+            return
+        yield first
+        try:
+            yield from iterator
+        except DAMAGED as exc:
+            raise IndexProblem(f"the index in {self.paths.index} is damaged: {exc}; run `ideo index`") from None
 
     def see_also(self, article: Article) -> list[Article]:
         """Return the entries a reader of `article` should look at next, most related first."""

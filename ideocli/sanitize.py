@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 import re
+from collections.abc import Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -40,7 +41,8 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
 
 
 def clean(value: T) -> T:
-    """Return `value` with every string in it cleaned, through tuples, lists, dicts, NamedTuples and dataclasses.
+    """Return `value` with every string in it cleaned, through tuples, lists, iterators, dicts, NamedTuples
+    and dataclasses.
 
     Fields named in MULTI_LINE_FIELDS keep their line breaks; everything else is one line.
     Nothing is copied when nothing needs cleaning (the common case, and `ideo list` has hundreds).
@@ -57,6 +59,8 @@ def clean(value: T) -> T:
             pass
         items = [clean(item) for item in value]  # type: ignore[attr-defined]
         return value if all(map(operator.is_, items, value)) else kind(items)  # type: ignore[arg-type, call-arg]
+    if isinstance(value, Iterator):  # a stream (`ideo list`): each item is cleaned as it is read
+        return map(clean, value)  # type: ignore[return-value]
     if isinstance(value, dict):
         return {clean(key): clean(item) for key, item in value.items()}  # type: ignore[return-value]
     names = FIELD_NAMES.get(kind)

@@ -213,6 +213,8 @@ def make_schema() -> Schema:
         year=NUMERIC(int, bits=32, signed=True),
         keys=STORED(),
         refs=STORED(),
+        key=KEYWORD(commas=True),  # the same names, searchable, for the ranking tiers (search.top_hits)
+        ref=KEYWORD(commas=True),
         note=STORED(),  # a card's summary: shown, not searched
         source=STORED(),  # "user" for an entry of the user corpus; absent for shipped ones
         title=text(stored=True),
@@ -275,6 +277,7 @@ def document_fields(article: Article) -> dict[str, Any]:
         "summary": plain_text(article.summary),
         "body": plain_text(article.body),
     }
+    fields["key"], fields["ref"] = ",".join(fields["keys"]), ",".join(fields["refs"])
     if article.source == "user":
         fields["source"] = "user"
     if article.card:  # its prose is boilerplate around names: only the names are searched
@@ -604,7 +607,7 @@ def run_search(
     """Do the work of search(), letting Whoosh's exceptions through.
 
     Ranking: an entry whose own title, alias or slug is the query comes first, whatever its
-    kind; then every match by BM25F score over the weighted fields.
+    kind; then every match by BM25F score over the weighted fields (see `rank`).
     """
     if not text.strip():
         raise BadUsage("empty query")
@@ -621,47 +624,20 @@ def run_search(
     allow = filters.query()
     with ix.searcher() as searcher:
 
-        def collect(parsed: query.Query) -> Any:
-            # Scoring every match (the corpus is small) gives an exact total; Whoosh's len() of
-            # a limited result can be wrong for compound boolean queries.
-            timed = collectors.TimeLimitCollector(
-                searcher.collector(limit=None), timelimit=SEARCH_SECONDS, use_alarm=False
-            )
-            # The filter must wrap the time limit: TimeLimitCollector bypasses a FilterCollector inside it.
-            collector = collectors.FilterCollector(timed, allow=allow) if allow else timed
-            try:
-                searcher.search_with_collector(parsed, collector)
-            except collectors.TimeLimit:
-                raise BadUsage(f"query took longer than {SEARCH_SECONDS:g} s; make it more specific") from None
-            return collector.results()
+        def collect(parsed: query.Query) -> tuple[list[Any], int]:
+            return top_hits(searcher, parsed if allow is None else query.Require(parsed, allow), text, limit)
 
-        results = collect(parsed)
+        ranked, total = collect(parsed)
         corrected = ""
-        if results.is_empty() and (corrected := correct_spelling(searcher.reader(), directory, text)):
+        if not total and (corrected := correct_spelling(searcher.reader(), directory, text)):
             text = corrected
             strict = is_strict(text)
             parsed = parse_query(make_parser(ix.schema, any_word=not strict), text)
-            results = collect(parsed)
-        if strict and results.is_empty():
+            ranked, total = collect(parsed)
+        if strict and not total:
             parsed = parse_query(make_parser(ix.schema), text)
-            results = collect(parsed)
+            ranked, total = collect(parsed)
         terms = query_terms(parsed)
-        wanted = normalize_name(text)
-
-        wanted_words = f" {wanted} "
-
-        def rank(hit: Any) -> tuple[int, float]:
-            keys = hit["keys"]
-            inside = [key for key in keys if f" {key} " in wanted_words]
-            if wanted in keys:  # a written entry before a card of the same name, as `ideo show` resolves it
-                return OWN_NAME, -hit.score * (0.5 if "note" in hit else 1.0)
-            if wanted in hit["refs"]:
-                return NAMED_REFERENCE, -hit.score
-            if any(" " in key for key in inside):
-                return NAME_IN_QUERY, -hit.score
-            return OTHER, -hit.score * (NAME_IN_QUERY_WEIGHT if inside else 1.0)
-
-        ranked = sorted(results, key=rank)[:limit]
         # Cards' bodies are not indexed (see document_fields), so their snippets come from the note.
         written = [hit["slug"] for hit in ranked if "note" not in hit]
         found_bodies = bodies(written) if bodies and written else {}
@@ -680,7 +656,69 @@ def run_search(
                     source=hit.get("source", "shipped"),
                 )
             )
-        return SearchResult(text, tuple(hits), len(results), corrected)
+        return SearchResult(text, tuple(hits), total, corrected)
+
+
+MAX_KEY_WORDS = 12  # the longest name a query is searched for inside it ("an inquiry into the nature and ...")
+
+
+def named_query(wanted: str) -> query.Query:
+    """Return the query for the entries `rank` may lift: those with a name that is a run of the
+    query's words (`key`), or that list the whole query as a key text or key figure (`ref`)."""
+    words = wanted.split()
+    runs = {
+        " ".join(words[start:stop])
+        for start in range(len(words))
+        for stop in range(start + 1, min(len(words), start + MAX_KEY_WORDS) + 1)
+    }
+    return query.Or([*(query.Term("key", run) for run in sorted(runs)), query.Term("ref", wanted)])
+
+
+def top_hits(searcher: Any, parsed: query.Query, text: str, limit: int) -> tuple[list[Any], int]:
+    """Return the best `limit` hits of `parsed` in ranking order, and how many documents match.
+
+    Only the entries a query names (few) are ranked on their names (see `rank`); the rest are
+    ranked by score alone, so Whoosh may collect just the top few and skip whole blocks of
+    postings that cannot reach them, however many documents match.
+    """
+    wanted = normalize_name(text)
+    wanted_words = f" {wanted} "
+
+    def rank(hit: Any) -> tuple[int, float]:
+        keys = hit["keys"]
+        inside = [key for key in keys if f" {key} " in wanted_words]
+        if wanted in keys:  # a written entry before a card of the same name, as `ideo show` resolves it
+            return OWN_NAME, -hit.score * (0.5 if "note" in hit else 1.0)
+        if wanted in hit["refs"]:
+            return NAMED_REFERENCE, -hit.score
+        if any(" " in key for key in inside):
+            return NAME_IN_QUERY, -hit.score
+        return OTHER, -hit.score * (NAME_IN_QUERY_WEIGHT if inside else 1.0)
+
+    # Require scores by the first query only: a named entry keeps its plain score.
+    named = run_collector(searcher, query.Require(parsed, named_query(wanted)), None) if wanted else []
+    named_numbers = {hit.docnum for hit in named}
+    results = run_collector(searcher, parsed, limit + len(named))
+    others = [hit for hit in results if hit.docnum not in named_numbers]
+    ranked = sorted(
+        [*named, *others], key=lambda hit: rank(hit) if hit.docnum in named_numbers else (OTHER, -hit.score)
+    )
+    return ranked[:limit], len(results)
+
+
+def run_collector(searcher: Any, parsed: query.Query, limit: int | None) -> Any:
+    """Return Whoosh's results for `parsed` (the best `limit`, or all), within the time limit.
+
+    Raises BadUsage when the query runs past SEARCH_SECONDS.
+    """
+    collector = collectors.TimeLimitCollector(
+        searcher.collector(limit=limit), timelimit=SEARCH_SECONDS, use_alarm=False
+    )
+    try:
+        searcher.search_with_collector(parsed, collector)
+    except collectors.TimeLimit:
+        raise BadUsage(f"query took longer than {SEARCH_SECONDS:g} s; make it more specific") from None
+    return collector.results()
 
 
 CORRECTION_CUTOFF = 0.75
@@ -692,16 +730,23 @@ def correct_spelling(reader: Any, directory: str | os.PathLike[str], text: str) 
     if not re.fullmatch(r"[\w'’\s-]+", text) or re.search(r"(?:^|\s)-", text) or QUERY_OPERATORS & set(text.split()):
         return ""
     words = re.findall(TOKEN_PATTERN, join_compounds(text))
-    unknown = [w for w in words if not any((field, fold_and_stem(w)) in reader for field in SEARCH_FIELDS)]
+    unknown = [
+        w for w in dict.fromkeys(words) if not any((field, fold_and_stem(w)) in reader for field in SEARCH_FIELDS)
+    ]
     if not unknown:
         return ""
     import difflib
+
+    from rapidfuzz import fuzz, process
 
     with open(os.path.join(directory, WORDS_FILE), encoding="utf-8") as handle:
         known = json.load(handle)
     fixed = text
     for word in unknown:
-        close = difflib.get_close_matches(word.lower(), known, n=1, cutoff=CORRECTION_CUTOFF)
+        # rapidfuzz narrows the known words (hundreds of thousands at scale) to a few dozen in C;
+        # difflib picks among those as it did among all of them.
+        likely = [found for found, _, _ in process.extract(word.lower(), known, scorer=fuzz.ratio, limit=40)]
+        close = difflib.get_close_matches(word.lower(), likely, n=1, cutoff=CORRECTION_CUTOFF)
         if close:
             fixed = re.sub(rf"\b{re.escape(word)}\b", close[0], fixed)
     return fixed if fixed != text else ""

@@ -34,7 +34,7 @@ from ideocli import __version__
 from ideocli.errors import IndexProblem
 from ideocli.layout import KIND_DIRS, VOCABULARY_FILE, entry_paths, read_source
 
-FORMAT = 10  # bump whenever the schema, analyzers or catalog layout change
+FORMAT = 11  # bump whenever the schema, analyzers or catalog layout change
 POINTER = "CURRENT"
 LOCK = "REBUILD.lock"
 MARKER = "IDEO-INDEX"

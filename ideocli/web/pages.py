@@ -194,7 +194,7 @@ Type in the search box above; results appear as you type.</p>
         root = ""
         parts = ["<h1>All entries</h1>"]
         for kind in KINDS:
-            articles = self.library.listing(kind=kind)
+            articles = list(self.library.listing(kind=kind))
             if not articles:
                 continue
             parts.append(
