@@ -678,8 +678,8 @@ def top_hits(searcher: Any, parsed: query.Query, text: str, limit: int) -> tuple
     """Return the best `limit` hits of `parsed` in ranking order, and how many documents match.
 
     Only the entries a query names (few) are ranked on their names (see `rank`); the rest are
-    ranked by score alone, so Whoosh may collect just the top few and skip whole blocks of
-    postings that cannot reach them, however many documents match.
+    ranked by score alone, so only the top few of them are kept and have their stored fields
+    read, however many documents match.
     """
     wanted = normalize_name(text)
     wanted_words = f" {wanted} "
@@ -711,9 +711,14 @@ def run_collector(searcher: Any, parsed: query.Query, limit: int | None) -> Any:
 
     Raises BadUsage when the query runs past SEARCH_SECONDS.
     """
-    collector = collectors.TimeLimitCollector(
-        searcher.collector(limit=limit), timelimit=SEARCH_SECONDS, use_alarm=False
-    )
+    # Whoosh's shortcuts for a top-N search (skipping blocks of postings by their best possible
+    # score, dropping sub-queries that cannot reach the N-th score) lose real top hits of a
+    # compound query here (an And of multi-field Ors), so every match is scored and counted.
+    if limit is None:
+        exact = collectors.UnlimitedCollector()
+    else:
+        exact = collectors.TopCollector(limit, usequality=False, replace=0)
+    collector = collectors.TimeLimitCollector(exact, timelimit=SEARCH_SECONDS, use_alarm=False)
     try:
         searcher.search_with_collector(parsed, collector)
     except collectors.TimeLimit:
