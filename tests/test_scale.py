@@ -100,6 +100,20 @@ def test_show_through_the_cli_sees_an_in_place_edit(corpus: Path) -> None:
     assert json.loads(result.stdout)["entries"][0]["title"] == "Great council"
 
 
+def test_list_of_slugs_sees_renames_and_other_listings_see_in_place_edits(corpus: Path) -> None:
+    assert "grand-council" in run("list").stdout.split()
+    (corpus / "terms" / "grand-council.md").rename(corpus / "terms" / "great-council.md")
+    slugs = run("list").stdout.split()  # slugs only: the directories' times tell
+    assert "great-council" in slugs and "grand-council" not in slugs
+    retitle(corpus / "terms" / "great-council.md", "Grand council", "Great council")
+    assert "great-council\tterm\tGreat council\t" in run("list", "--long").stdout  # a sweep sees it
+
+
+def test_list_streams_its_rows(corpus: Path) -> None:
+    listing = open_library(Paths(str(corpus), os.environ["IDEO_INDEX"], "flag", "flag")).listing()
+    assert iter(listing) is listing and next(listing).slug == min(run("list").stdout.split())
+
+
 def test_search_sees_an_in_place_edit_of_an_entry_it_shows(corpus: Path) -> None:
     assert run("search", "grand council").exit_code == 0
     retitle(corpus / "terms" / "grand-council.md", "Grand council", "Great council")
