@@ -260,3 +260,16 @@ def test_incremental_update_reindexes_only_the_changed_entries(
     assert {h.slug for h in full.search("council", limit=20).hits} == {
         h.slug for h in library.search("council", limit=20).hits
     }
+
+
+@pytest.mark.parametrize("typed", ["grand councel", "rand council", "xgrand council", "rgand council", "brand council"])
+def test_suggestions_read_only_the_names_a_typo_at_the_start_leaves_close(paths: Paths, typed: str) -> None:
+    from ideocli.catalog import Catalog, name_buckets
+
+    library = open_library(paths)
+    catalog = Catalog(library.generation.catalog)
+    read = {row[0] for sql, value in name_buckets(typed) for row in catalog.query(sql, value)}
+    every = {row[0] for row in catalog.query("SELECT key FROM names WHERE position = 0")}
+    assert "grand council" in read and read < every  # found, without comparing every name
+    assert catalog.close_names(typed, 3)[0] == "grand council"
+    assert "Grand council" in library.suggest(typed, use_search=False)
