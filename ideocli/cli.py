@@ -219,6 +219,8 @@ class State:
         finally:
             if progress is not None:
                 progress.close()
+        if library.generation.stale:
+            say("ideo: note: another ideo process is rebuilding the index; this answer is from the index as it was")
         for problem in library.problems:
             say(f"ideo: warning: {problem} (entry skipped)")
         return library

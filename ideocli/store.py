@@ -47,6 +47,7 @@ POINTER_TMP_RE = re.compile(r"CURRENT\.\d+\.\d+\.tmp")
 CATALOG_FILE = "catalog.sqlite"
 GRACE_SECONDS = 60
 LOCK_WAIT_SECONDS = 120
+STALE_AFTER_SECONDS = 3  # how long a reader waits for another process's rebuild before using the live generation
 
 Progress = Callable[[int, int], None]
 
@@ -57,6 +58,7 @@ StrPath = str | os.PathLike[str]
 
 class Generation(NamedTuple):
     path: str
+    stale: bool = False  # served while another process rebuilds: the corpus may have changed since
 
     @property
     def catalog(self) -> str:
@@ -234,13 +236,8 @@ def fresh_generation(corpus: StrPath, index_dir: StrPath, sweep: bool = True) ->
     place is not (the Library checks the stat of each entry it is asked for, see Library.resolve).
     """
     pointer = read_pointer(index_dir)
-    if pointer is None:
-        return None
-    generation = Generation(os.path.join(index_dir, pointer["generation"]))
-    try:
-        if not stat.S_ISDIR(os.lstat(generation.path).st_mode) or not os.path.isfile(generation.catalog):
-            return None
-    except OSError:
+    generation = live_generation(index_dir, pointer)
+    if pointer is None or generation is None:
         return None
     if not sweep and quick_check(corpus, pointer):
         return generation
@@ -261,6 +258,23 @@ def fresh_generation(corpus: StrPath, index_dir: StrPath, sweep: bool = True) ->
             pass
         return generation
     return None
+
+
+def live_generation(index_dir: StrPath, pointer: dict[str, Any] | None) -> Generation | None:
+    """Return the generation the pointer names if it is there to be read, fresh or not."""
+    if pointer is None:
+        return None
+    generation = Generation(os.path.join(index_dir, pointer["generation"]))
+    try:
+        if not stat.S_ISDIR(os.lstat(generation.path).st_mode) or not os.path.isfile(generation.catalog):
+            return None
+    except OSError:
+        return None
+    return generation
+
+
+class RebuildBusy(IndexProblem):
+    """Another process held the rebuild lock for longer than we could wait."""
 
 
 def check_index_dir(index_dir: StrPath) -> bool:
@@ -343,7 +357,7 @@ def rebuild_lock(index_dir: StrPath, wait: float = LOCK_WAIT_SECONDS) -> Iterato
         deadline = time.monotonic() + wait
         while not try_lock(handle):
             if time.monotonic() > deadline:
-                raise IndexProblem(f"another ideo process has been rebuilding {index_dir} for over {wait:.0f} s")
+                raise RebuildBusy(f"another ideo process has been rebuilding {index_dir} for over {wait:.0f} s")
             time.sleep(0.05)
         remove_leftovers(index_dir)
         yield
@@ -378,7 +392,9 @@ def ensure_generation(
 ) -> tuple[Generation, BuildReport | None]:
     """Return a generation that reflects the corpus, building one first when needed.
 
-    `sweep=False` checks only the corpus directories (see fresh_generation).
+    `sweep=False` checks only the corpus directories (see fresh_generation). When another process
+    is rebuilding and a live generation exists, it is returned marked stale after a short wait
+    rather than after the whole rebuild.
 
     Raises CorpusProblem when the corpus cannot be read and IndexProblem when the index
     directory cannot be written or is not one ideo may use (see check_index_dir).
@@ -392,10 +408,11 @@ def ensure_generation(
         generation = fresh_generation(corpus, index_dir, sweep)
         if generation is not None:
             return generation, None
+    live = None if force or not marked else live_generation(index_dir, read_pointer(index_dir))
     try:
         if not marked:
             claim_index_dir(index_dir)
-        with rebuild_lock(index_dir):
+        with rebuild_lock(index_dir, STALE_AFTER_SECONDS if live else LOCK_WAIT_SECONDS):
             if not force:  # another process may have rebuilt while we waited for the lock
                 generation = fresh_generation(corpus, index_dir)
                 if generation is not None:
@@ -404,6 +421,10 @@ def ensure_generation(
             if report is None:
                 report = build_generation(corpus, index_dir, on_progress)
             return Generation(report.generation), report
+    except RebuildBusy:
+        if live is None:
+            raise
+        return live._replace(stale=True), None  # a lookup answers now, from the index as it was
     except OSError as exc:
         raise IndexProblem(f"cannot write the index in {index_dir}: {exc.strerror or exc}") from None
 

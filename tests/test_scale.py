@@ -273,3 +273,20 @@ def test_suggestions_read_only_the_names_a_typo_at_the_start_leaves_close(paths:
     assert "grand council" in read and read < every  # found, without comparing every name
     assert catalog.close_names(typed, 3)[0] == "grand council"
     assert "Grand council" in library.suggest(typed, use_search=False)
+
+
+def test_a_lookup_during_another_process_s_rebuild_answers_from_the_live_index(corpus: Path) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    assert run("show", "alphaism").exit_code == 0  # a live generation
+    added = corpus / "terms" / "new-council.md"
+    added.write_text((corpus / "terms" / "grand-council.md").read_text().replace("Grand council", "New council"))
+    with open(Path(os.environ["IDEO_INDEX"]) / "REBUILD.lock", "a+b") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # as a process rebuilding would
+        started = time.monotonic()
+        result = run("show", "alphaism")
+        assert result.exit_code == 0 and "Alphaism" in result.stdout
+        assert "another ideo process is rebuilding the index" in result.stderr
+        assert time.monotonic() - started < 30  # not the 120 s a build waits for the lock
+        assert run("show", "new-council").exit_code != 0  # not in the index as it was
+    result = run("show", "new-council")  # the lock is free: the index catches up
+    assert result.exit_code == 0 and "rebuilding" not in result.stderr
