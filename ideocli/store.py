@@ -24,7 +24,6 @@ import json
 import os
 import re
 import stat
-import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -537,15 +536,9 @@ def update_generation(corpus: StrPath, index_dir: StrPath) -> BuildReport | None
             return None
         limit = max(10, INCREMENTAL_SHARE * len(files))
         plan = plan_update(connection, os.fspath(corpus), user, files, vocabulary.text_aliases, limit)
-    except Fallback as reason:
-        if os.environ.get("IDEO_DEBUG_UPDATE"):
-            print(f"full build: {reason}", file=sys.stderr)
+    except Fallback:
         return None
     except Exception:  # anything unexpected in the old catalog: build in full
-        if os.environ.get("IDEO_DEBUG_UPDATE"):
-            import traceback
-
-            traceback.print_exc()
         return None
     finally:
         connection.close()

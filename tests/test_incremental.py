@@ -49,12 +49,12 @@ def tables(index: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def cli_views(corpus: Path, index: Path) -> list[str]:
-    os.environ["IDEO_INDEX"] = str(index)
-    outputs = [run("--corpus", str(corpus), "list", "--long", "--format", "plain").output]
+    where = ("--corpus", str(corpus), "--index-dir", str(index))
+    outputs = [run(*where, "list", "--long", "--format", "plain").stdout]
     for text in QUERIES:
         # Whoosh keeps a replaced document's statistics until its segment merges, so scores (and
         # the order of near ties) may differ slightly from a full build's: compare what was found.
-        found = json.loads(run("--corpus", str(corpus), "search", text, "--format", "json", "--limit", "100").stdout)
+        found = json.loads(run(*where, "search", text, "--format", "json", "--limit", "100").stdout)
         hits = sorted((hit["slug"], hit["title"], hit["kind"], hit["snippet"]) for hit in found["hits"])
         outputs.append(repr((found.get("total"), found.get("corrected"), hits)))
     outputs.append((live(index) / "whoosh" / "words.json").read_text())
