@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from ideocli.articles import Article, KeyText, normalize_name
 
@@ -38,6 +38,7 @@ class Draft:
     texts: list[KeyText] = dataclasses.field(default_factory=list)
     author: str = ""
     year: int | None = None
+    ord: str = ""
 
 
 def unique_slug(name: str, suffix: str, taken: set[str]) -> str:
@@ -53,32 +54,60 @@ def unique_slug(name: str, suffix: str, taken: set[str]) -> str:
 
 def with_cards(articles: Sequence[Article], text_aliases: Mapping[str, Sequence[str]]) -> list[Article]:
     """Return the entries, each with its `people` resolved, followed by the person and text cards."""
+    return build_cards(articles, text_aliases).articles
+
+
+@dataclasses.dataclass
+class CardBuild:
+    """What build_cards made, and what an incremental update needs to redo part of it."""
+
+    articles: list[Article]
+    keys: dict[str, str]  # card slug -> "p:<normalized name>" or "t:<text key>"
+    ords: dict[str, str]  # card slug -> its place among the cards (see draft_ord)
+    mentions: dict[str, list[str]]  # normalized person-card name -> entries whose body mentions it
+
+
+def draft_ord(kind: str, entry_ord: str, step: int) -> str:
+    """Return the sort key of a card first named by the entry of `entry_ord` at its `step`th name:
+    person cards, then text cards, each in the order a full build creates them."""
+    return f"{'2' if kind == 'person' else '3'}/{entry_ord}\x01{step:05d}"
+
+
+def build_cards(
+    articles: Sequence[Article],
+    text_aliases: Mapping[str, Sequence[str]],
+    entry_ords: Mapping[str, str] | None = None,
+) -> CardBuild:
+    """Return the entries with `people` and `texts` resolved, followed by the person and text cards,
+    with each card's key, place (from `entry_ords`, the entries' sort keys) and the body mentions."""
+    ords = entry_ords or {}
     person_slugs: dict[str, str] = {}  # normalized name -> person entry slug
     for article in articles:
         if article.kind == "person":
             for name in (article.title, *article.aliases):
                 person_slugs.setdefault(normalize_name(name), article.slug)
     taken = {article.slug for article in articles}
-    canonical = {
-        normalize_name(alias): normalize_name(title) for title, names in text_aliases.items() for alias in names
-    }
+    canonical = canonical_titles(text_aliases)
     people: dict[str, Draft] = {}
     texts: dict[str, Draft] = {}
     for article in articles:
-        for name in article.key_figures:
-            key = normalize_name(name)
-            if key not in person_slugs:
-                people.setdefault(key, Draft(name)).listed_by.append(article.slug)
-        for text in article.key_texts:
+        entry_ord = ords.get(article.slug, "")
+        for key, step, name, text in person_steps(article):
+            if key in person_slugs:
+                continue
+            if key not in people:
+                people[key] = Draft(name, ord=draft_ord("person", entry_ord, step))
+            if text is None:
+                people[key].listed_by.append(article.slug)
+            elif text not in people[key].texts:
+                people[key].texts.append(text)
+        for step, text in enumerate(article.key_texts):
             key = text_key(text.title, canonical)
-            draft = texts.setdefault(key, Draft(text.title, author=text.author, year=text.year))
-            draft.listed_by.append(article.slug)
-            for author in authors(text):
-                key = normalize_name(author)
-                if key not in person_slugs:
-                    person = people.setdefault(key, Draft(author))
-                    if text not in person.texts:
-                        person.texts.append(text)
+            if key not in texts:
+                texts[key] = Draft(
+                    text.title, author=text.author, year=text.year, ord=draft_ord("text", entry_ord, step)
+                )
+            texts[key].listed_by.append(article.slug)
     for key, draft in people.items():
         person_slugs[key] = unique_slug(draft.name, "person", taken)
     text_slugs = {key: unique_slug(draft.name, "text", taken) for key, draft in texts.items()}
@@ -93,10 +122,36 @@ def with_cards(articles: Sequence[Article], text_aliases: Mapping[str, Sequence[
         for article in articles
     ]
     cards = [person_card(person_slugs[key], draft, mentions.get(key, []), titles) for key, draft in people.items()]
-    aliases: dict[str, tuple[str, ...]] = {normalize_name(title): tuple(names) for title, names in text_aliases.items()}
+    aliases = alias_map(text_aliases)
     for key, draft in texts.items():
         cards.append(text_card(text_slugs[key], draft, aliases.get(key, ()), person_slugs, titles))
-    return resolved + cards
+    keys = {person_slugs[key]: f"p:{key}" for key in people} | {text_slugs[key]: f"t:{key}" for key in texts}
+    draft_ords = {person_slugs[key]: draft.ord for key, draft in people.items()}
+    draft_ords |= {text_slugs[key]: draft.ord for key, draft in texts.items()}
+    return CardBuild(resolved + cards, keys, draft_ords, mentions)
+
+
+def person_steps(article: Article) -> Iterator[tuple[str, int, str, KeyText | None]]:
+    """Yield (normalized name, step, name, key text or None) for each person an entry names, in the
+    order cards are created: its key figures (text None), then the authors of its key texts."""
+    step = 0
+    for name in article.key_figures:
+        yield normalize_name(name), step, name, None
+        step += 1
+    for text in article.key_texts:
+        for author in authors(text):
+            yield normalize_name(author), step, author, text
+            step += 1
+
+
+def canonical_titles(text_aliases: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Return normalized alias -> normalized main title of the key texts vocabulary.yaml declares."""
+    return {normalize_name(alias): normalize_name(title) for title, names in text_aliases.items() for alias in names}
+
+
+def alias_map(text_aliases: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """Return normalized main title -> the other titles of a key text."""
+    return {normalize_name(title): tuple(names) for title, names in text_aliases.items()}
 
 
 def text_key(title: str, canonical: Mapping[str, str]) -> str:

@@ -1,6 +1,6 @@
 """The catalog of one index generation: one SQLite file holding everything but the full-text index.
 
-Tables (written once by a build, in the generation's temporary directory, then only read):
+Tables (written by a build or an update in the generation's temporary directory, then only read):
 
     meta(key, value)                      the catalog format
     entries(slug, title, kind, card, data, body)
@@ -13,7 +13,19 @@ Tables (written once by a build, in the generation's temporary directory, then o
     edges(source, target)                 every entry an entry points at (relations and inline
                                           links), indexed on target for back-links
     problems(path, line, message)         the corpus files the build skipped
-    sources(path, state)                  "size|mtime_ns" of each corpus file when the build read it
+    sources(path, state, hash, slug)      "size|mtime_ns" and content hash of each corpus file when
+                                          the build read it, and the slug it gave ("" for none)
+
+What an incremental update (ideocli.incremental) needs to redo only the part an edit touches:
+
+    entries.ord                           each entry's and card's place in a full build's order
+    refs(key, slug)                       what each entry feeds: "p:<name>" the person card, "t:<title>"
+                                          the text card, "m:<name>" a person card's mention, "o:<name>"
+                                          a person entry's own name
+    cardkeys(key, slug, title)            the card made for each "p:"/"t:" key
+    claims(key, layer, ord, slug)         every name an entry or card claims, by strength (names
+                                          holds the winners: store.name_index)
+    words(word, count)                    spelling-correction words, with how many entries give each
 
 Every lookup is one or a few indexed queries, so `show`, `define` and `related` cost O(log n)
 in the size of the corpus. Readers open the file read-only and immutable (a generation never
@@ -28,19 +40,19 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
-from typing import Any
+from typing import Any, NamedTuple
 
 from ideocli.articles import Article, article_from_dict
 from ideocli.layout import SLUG_RE
 
-CATALOG_FORMAT = "2"
+CATALOG_FORMAT = "3"
 DAMAGED = (ValueError, sqlite3.Error)
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE entries(
     slug TEXT NOT NULL UNIQUE, title TEXT NOT NULL, kind TEXT NOT NULL, card INTEGER NOT NULL,
-    data TEXT NOT NULL, body TEXT NOT NULL
+    data TEXT NOT NULL, body TEXT NOT NULL, ord TEXT NOT NULL
 );
 CREATE TABLE briefs(slug TEXT PRIMARY KEY, kind TEXT NOT NULL, card INTEGER NOT NULL, brief TEXT NOT NULL)
     WITHOUT ROWID;
@@ -49,9 +61,28 @@ CREATE TABLE names(key TEXT NOT NULL, position INTEGER NOT NULL, slug TEXT NOT N
     PRIMARY KEY(key, position)) WITHOUT ROWID;
 CREATE INDEX names_second ON names(substr(key, 2, 2)) WHERE position = 0;
 CREATE TABLE edges(source TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY(target, source)) WITHOUT ROWID;
+CREATE INDEX edges_source ON edges(source);
 CREATE TABLE problems(path TEXT NOT NULL, line INTEGER NOT NULL, message TEXT NOT NULL);
-CREATE TABLE sources(path TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX problems_path ON problems(path);
+CREATE TABLE sources(path TEXT PRIMARY KEY, state TEXT NOT NULL, hash TEXT NOT NULL, slug TEXT NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE refs(key TEXT NOT NULL, slug TEXT NOT NULL, PRIMARY KEY(key, slug)) WITHOUT ROWID;
+CREATE INDEX refs_slug ON refs(slug);
+CREATE TABLE cardkeys(key TEXT PRIMARY KEY, slug TEXT NOT NULL, title TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE claims(key TEXT NOT NULL, layer INTEGER NOT NULL, ord TEXT NOT NULL, slug TEXT NOT NULL,
+    PRIMARY KEY(key, layer, ord, slug)) WITHOUT ROWID;
+CREATE INDEX claims_slug ON claims(slug);
+CREATE TABLE words(word TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
 """
+
+
+class Derived(NamedTuple):
+    """What a build derives from the whole corpus beside the articles, for later incremental updates."""
+
+    ords: Mapping[str, str]  # slug -> place in the build's order (entries and cards)
+    refs: Iterable[tuple[str, str]]  # (key, slug), see the module docstring
+    cardkeys: Iterable[tuple[str, str, str]]  # (key, card slug, card title)
+    words: Mapping[str, int]  # spelling-correction word -> number of entries and cards giving it"""
 
 
 def write_catalog(
@@ -59,12 +90,12 @@ def write_catalog(
     articles: Sequence[Article],
     names: Mapping[str, list[str]],
     problems: Iterable[tuple[str, int, str]],
-    sources: Iterable[tuple[str, str]] = (),
-    front_matters: Mapping[str, str] | None = None,
+    sources: Iterable[tuple[str, str, str, str]],
+    derived: Derived,
 ) -> None:
-    """Write a new catalog file at `path` (which must not exist); `front_matters` may hold the
-    front_matter() of some entries by slug, already computed."""
-    known = front_matters or {}
+    """Write a new catalog file at `path` (which must not exist)."""
+    from ideocli.incremental import name_claims
+
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode=OFF")  # a half-written file is discarded with its generation
@@ -72,9 +103,10 @@ def write_catalog(
         connection.executescript(SCHEMA)
         connection.execute("BEGIN")
         connection.execute("INSERT INTO meta VALUES ('format', ?)", (CATALOG_FORMAT,))
+        ords = derived.ords
         connection.executemany(
-            "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?)",
-            ((a.slug, a.title, a.kind, int(a.card), known.get(a.slug) or front_matter(a), a.body) for a in articles),
+            "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((a.slug, a.title, a.kind, int(a.card), front_matter(a), a.body, ords[a.slug]) for a in articles),
         )
         connection.executemany(
             "INSERT INTO briefs VALUES (?, ?, ?, ?)", ((a.slug, a.kind, int(a.card), brief(a)) for a in articles)
@@ -88,7 +120,14 @@ def write_catalog(
             ((a.slug, target) for a in articles for target in sorted(a.outgoing() - {a.slug})),
         )
         connection.executemany("INSERT INTO problems VALUES (?, ?, ?)", problems)
-        connection.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?)", sources)
+        connection.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", sources)
+        connection.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?)", derived.refs)
+        connection.executemany("INSERT INTO cardkeys VALUES (?, ?, ?)", derived.cardkeys)
+        connection.executemany(
+            "INSERT OR IGNORE INTO claims VALUES (?, ?, ?, ?)",
+            ((key, layer, ords[a.slug], a.slug) for a in articles for key, layer in name_claims(a)),
+        )
+        connection.executemany("INSERT INTO words VALUES (?, ?)", derived.words.items())
         connection.execute("COMMIT")
     finally:
         connection.close()

@@ -149,11 +149,12 @@ class Library:
 
         if article.card or not article.path:
             return False
+        path = os.path.join(self.paths.corpus, article.path)  # a user entry's path is absolute
         try:
-            recorded = self.catalog.source_state(article.path)
+            recorded = self.catalog.source_state(os.path.relpath(path, self.paths.corpus))
         except DAMAGED:
             return False
-        return recorded != source_state(os.path.join(self.paths.corpus, article.path))
+        return recorded != source_state(path)
 
     def refresh(self) -> None:
         """Bring the index up to date with the corpus (a full staleness sweep), forgetting what was read."""

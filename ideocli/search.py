@@ -311,7 +311,7 @@ def build_index(
         writer.cancel()
         raise
     writer.commit()
-    write_correction_words(directory, items)
+    write_correction_words(directory, correction_words(items))
     return len(items)
 
 
@@ -323,10 +323,11 @@ def update_index(
     directory: str | os.PathLike[str],
     changed: Iterable[Article],
     removed: Iterable[str],
-    articles: Iterable[Article],
+    words: Iterable[str],
 ) -> int:
     """Make in the new, empty `directory` a copy of the index in `previous` with the `changed`
-    entries (re)indexed and the `removed` slugs deleted; return the number of documents written.
+    entries (re)indexed and the `removed` slugs deleted, and `words` for spelling correction;
+    return the number of documents written.
 
     The copy hard-links the previous index's files: Whoosh never rewrites a file it has written
     (a commit adds segment files and a new table of contents; deletions live in the table of
@@ -356,14 +357,14 @@ def update_index(
         writer.cancel()
         raise
     writer.commit()
-    write_correction_words(directory, articles)
+    write_correction_words(directory, words)
     return written
 
 
-def write_correction_words(directory: str | os.PathLike[str], articles: Iterable[Article]) -> None:
+def write_correction_words(directory: str | os.PathLike[str], words: Iterable[str]) -> None:
     """Write the words a misspelled query may be corrected to beside the Whoosh index."""
     with open(os.path.join(directory, WORDS_FILE), "w", encoding="utf-8") as handle:
-        json.dump(sorted(correction_words(articles)), handle, ensure_ascii=False)
+        json.dump(sorted(words), handle, ensure_ascii=False)
 
 
 def correction_words(articles: Iterable[Article]) -> set[str]:

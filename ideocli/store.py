@@ -3,7 +3,7 @@
 Layout of an index directory:
 
     IDEO-INDEX       marker: ideo deletes or replaces files only in a directory that holds it
-    CURRENT          JSON pointer to the live generation and the corpus fingerprint it reflects
+    CURRENT          JSON pointer to the live generation and the stat fingerprint of the corpus it reflects
     REBUILD.lock     taken by the one process that rebuilds; readers never lock
     gen-<id>/        catalog.sqlite (names, titles, front matter, bodies, links, problems: see
                      ideocli.catalog), whoosh/ (the full-text index, no bodies stored)
@@ -32,9 +32,9 @@ from typing import Any, NamedTuple
 
 from ideocli import __version__
 from ideocli.errors import IndexProblem
-from ideocli.layout import KIND_DIRS, VOCABULARY_FILE, entry_paths, read_source
+from ideocli.layout import KIND_DIRS, VOCABULARY_FILE, entry_paths
 
-FORMAT = 11  # bump whenever the schema, analyzers or catalog layout change
+FORMAT = 12  # bump whenever the schema, analyzers or catalog layout change
 POINTER = "CURRENT"
 LOCK = "REBUILD.lock"
 MARKER = "IDEO-INDEX"
@@ -190,18 +190,45 @@ def source_state(path: str) -> str:
     return f"{info.st_size}|{info.st_mtime_ns}"
 
 
-def content_fingerprint(corpus: StrPath) -> str:
-    """Return a fingerprint of the corpus contents, so that a mere `touch` needs no rebuild."""
-    import hashlib
+def relative_to(corpus: StrPath) -> Callable[[str], str]:
+    """Return a function giving a path relative to the corpus, as os.path.relpath does, but cheap
+    for the paths under it (relpath costs tens of microseconds, and every corpus file is named)."""
+    prefix = os.path.join(os.fspath(corpus), "")
 
-    digest = hashlib.blake2b(f"{FORMAT}|{__version__}|{os.path.realpath(corpus)}".encode(), digest_size=16)
-    for path in source_files(corpus):
-        digest.update(f"{os.path.relpath(path, corpus)}\n".encode())
+    def relative(path: str) -> str:
+        return path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, corpus)
+
+    return relative
+
+
+def only_touched(corpus: StrPath, generation: Generation) -> bool:
+    """True when the corpus files differ from what the generation's catalog records only in their
+    stats (a `touch`, a save of the same text): none added or removed, every one whose stat moved
+    hashing as recorded. Reads only the files whose stat moved."""
+    import sqlite3
+
+    from ideocli.catalog import uri
+    from ideocli.incremental import read_change
+
+    relative = relative_to(corpus)
+    files = {relative(path): path for path in source_files(corpus)}
+    try:
+        connection = sqlite3.connect(uri(generation.catalog), uri=True)
         try:
-            digest.update(read_source(path))
-        except OSError as exc:  # the build reports the file; here it only has to count as a change
-            digest.update(f"unreadable: {exc}".encode())
-    return digest.hexdigest()
+            recorded = {
+                path: (state, digest)
+                for path, state, digest in connection.execute("SELECT path, state, hash FROM sources")
+            }
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+    if recorded.keys() != files.keys():
+        return False
+    for relative, path in files.items():
+        if recorded[relative][0] != source_state(path) and read_change(path)[1] != recorded[relative][1]:
+            return False
+    return True
 
 
 def read_pointer(index_dir: StrPath) -> dict[str, Any] | None:
@@ -231,7 +258,7 @@ def write_pointer(index_dir: StrPath, data: dict[str, Any]) -> None:
 def fresh_generation(corpus: StrPath, index_dir: StrPath, sweep: bool = True) -> Generation | None:
     """Return the live generation if it reflects the corpus as it is now, else None.
 
-    With `sweep`, every corpus file is stat-ed (and read, when only mtimes moved). Without it, only
+    With `sweep`, every corpus file is stat-ed (and those whose stat moved are read and hashed). Without it, only
     the directories are: an entry added, removed or renamed into place is seen, an entry edited in
     place is not (the Library checks the stat of each entry it is asked for, see Library.resolve).
     """
@@ -250,7 +277,7 @@ def fresh_generation(corpus: StrPath, index_dir: StrPath, sweep: bool = True) ->
             except OSError:
                 pass
         return generation
-    if pointer.get("content") == content_fingerprint(corpus):
+    if pointer.get("corpus") == os.path.realpath(corpus) and only_touched(corpus, generation):
         # Only mtimes moved: record the new stat fingerprint instead of rebuilding.
         try:
             write_pointer(index_dir, {**pointer, "fingerprint": fingerprint, "dirs": dirs})
@@ -434,16 +461,38 @@ def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress 
     import uuid
     from pathlib import Path
 
-    from ideocli.cards import with_cards
-    from ideocli.catalog import write_catalog
+    from ideocli.cards import build_cards, canonical_titles
+    from ideocli.catalog import Derived, write_catalog
+    from ideocli.incremental import entry_ord, entry_refs, read_change, word_counts
     from ideocli.search import build_index
 
     started = time.perf_counter()
     dirs = dir_states(watched(corpus))  # first: an edit made during the build is seen by the next command
-    sources = [(os.path.relpath(path, corpus), source_state(path)) for path in source_files(corpus)]
-    fingerprint, content = stat_fingerprint(corpus), content_fingerprint(corpus)
+    fingerprint = stat_fingerprint(corpus)
+    files = [(path, source_state(path), read_change(path)[1]) for path in source_files(corpus)]
     loaded = load_roots(corpus)
-    articles = with_cards(loaded.articles, loaded.vocabulary.text_aliases)
+    roots = corpus_roots(corpus)
+    user = roots[1] if len(roots) > 1 else None
+    entry_ords = {a.slug: entry_ord(a, user) for a in loaded.articles}
+    built = build_cards(loaded.articles, loaded.vocabulary.text_aliases, entry_ords)
+    articles = built.articles
+    canonical = canonical_titles(loaded.vocabulary.text_aliases)
+    refs = [(key, a.slug) for a in loaded.articles for key in entry_refs(a, canonical)]
+    refs += [(f"m:{key}", slug) for key, slugs in built.mentions.items() for slug in slugs]
+    by_slug = {a.slug: a for a in articles}
+    cardkeys = [(key, slug, by_slug[slug].title) for slug, key in built.keys.items()]
+    given = {}  # display path -> the slug its file gave
+    for entry in loaded.entries:
+        given[
+            os.path.relpath(entry.display_path, corpus) if os.path.isabs(entry.display_path) else entry.display_path
+        ] = entry.article.slug
+        if entry.article.shadows:
+            given[entry.article.shadows] = entry.article.slug
+    sources = []
+    relative = relative_to(corpus)
+    for path, state, digest in files:
+        sources.append((relative(path), state, digest, given.get(relative(path), "")))
+    derived = Derived(entry_ords | built.ords, refs, cardkeys, word_counts(articles))
     name = f"gen-{uuid.uuid4().hex[:12]}"
     index_path = Path(index_dir)
     temporary = index_path / f"{name}.tmp"
@@ -451,87 +500,117 @@ def build_generation(corpus: StrPath, index_dir: StrPath, on_progress: Progress 
         temporary.mkdir(parents=True)
         build_index(articles, temporary / "whoosh", on_progress)
         problems = [(p.path, p.line, p.message) for p in loaded.problems]
-        write_catalog(str(temporary / CATALOG_FILE), articles, name_index(articles), problems, sources)
+        write_catalog(str(temporary / CATALOG_FILE), articles, name_index(articles), problems, sources, derived)
         temporary.rename(index_path / name)
     except BaseException:
         remove_tree(temporary)
         raise
-    return swap_in(corpus, index_dir, name, fingerprint, content, dirs, loaded, articles, started)
+    return swap_in(corpus, index_dir, name, fingerprint, dirs, count_report(temporary.with_name(name)), started)
 
 
 INCREMENTAL_SHARE = 0.05  # above this share of changed files (or vocabulary.yaml changed), rebuild in full
 
 
 def update_generation(corpus: StrPath, index_dir: StrPath) -> BuildReport | None:
-    """Make a new generation from the live one, re-indexing only the entries whose files changed
-    (and the cards whose text changed); return None when a full build is the better course
-    (no usable live generation, vocabulary.yaml changed, or many files changed).
+    """Make a new generation from the live one, redoing only the rows the changed files touch
+    (see ideocli.incremental); return None when a full build is the better course (no usable
+    live generation, vocabulary.yaml changed, many files changed, or a change that reaches
+    further than its own rows, see the incremental module).
 
     The caller holds the rebuild lock. The new generation is built beside the live one (Whoosh
-    files hard-linked, see search.update_index; a new catalog file) and swapped in as a full
-    build is, so readers never see half an update and a crash leaves the live one in use.
+    files hard-linked, see search.update_index; the catalog copied, then changed in one
+    transaction) and swapped in as a full build is, so readers never see half an update and a
+    crash leaves the live one in use.
     """
+    import shutil
+    import sqlite3
     import uuid
     from pathlib import Path
 
-    from ideocli.cards import with_cards
-    from ideocli.catalog import Catalog, front_matter, write_catalog
-    from ideocli.corpus import load_corpus
+    from ideocli.catalog import CATALOG_FORMAT, uri
+    from ideocli.corpus import load_vocabulary
+    from ideocli.incremental import Fallback, apply_update, plan_update
     from ideocli.search import update_index
 
     started = time.perf_counter()
     pointer = read_pointer(index_dir)
-    if pointer is None or len(corpus_roots(corpus)) > 1:  # with a user corpus: a full build reads both
+    if pointer is None or pointer.get("corpus") != os.path.realpath(corpus):  # another corpus's index
         return None
     previous = Generation(os.path.join(index_dir, pointer["generation"]))
+    roots = corpus_roots(corpus)
+    user = roots[1] if len(roots) > 1 else None
     dirs = dir_states(watched(corpus))
-    sources = [(os.path.relpath(path, corpus), source_state(path)) for path in source_files(corpus)]
+    fingerprint = stat_fingerprint(corpus)
+    files = []
+    relative = relative_to(corpus)
+    for path in source_files(corpus):
+        root = 1 if user is not None and path.startswith(os.path.join(user, "")) else 0
+        files.append((relative(path), path, root, source_state(path)))
+    vocabulary, _ = load_vocabulary(Path(corpus))
     try:
-        catalog = Catalog(previous.catalog)
-    except Exception:  # damaged or missing: build in full
+        connection = sqlite3.connect(uri(previous.catalog), uri=True)
+    except sqlite3.Error:
         return None
     try:
-        recorded = dict(catalog.query("SELECT path, state FROM sources"))
-        changed_files = {path for path, state in sources if recorded.get(path) != state}
-        gone_files = recorded.keys() - {path for path, _ in sources}
-        if VOCABULARY_FILE in changed_files | gone_files:
+        row = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        if row is None or row[0] != CATALOG_FORMAT:
             return None
-        if len(changed_files | gone_files) > max(10, INCREMENTAL_SHARE * len(sources)):
-            return None
-        old_rows = {slug: (data, body) for slug, data, body in catalog.query("SELECT slug, data, body FROM entries")}
-        cached = {}
-        for slug, (data, body) in old_rows.items():
-            article = catalog.to_article(slug, data, body)
-            if not article.card and article.path and article.path not in changed_files:
-                cached[article.path] = article
+        limit = max(10, INCREMENTAL_SHARE * len(files))
+        plan = plan_update(connection, os.fspath(corpus), user, files, vocabulary.text_aliases, limit)
+    except Fallback:
+        return None
     except Exception:  # anything unexpected in the old catalog: build in full
         return None
     finally:
-        catalog.close()
-    fingerprint, content = stat_fingerprint(corpus), content_fingerprint(corpus)
-    loaded = load_corpus(corpus, cached)
-    articles = with_cards(loaded.articles, loaded.vocabulary.text_aliases)
-    new_slugs = {article.slug for article in articles}
-    front_matters = {a.slug: front_matter(a) for a in articles}
-    changed = [a for a in articles if old_rows.get(a.slug) != (front_matters[a.slug], a.body)]
-    removed = sorted(old_rows.keys() - new_slugs)
+        connection.close()
     name = f"gen-{uuid.uuid4().hex[:12]}"
     index_path = Path(index_dir)
     temporary = index_path / f"{name}.tmp"
     try:
         temporary.mkdir(parents=True)
+        catalog = str(temporary / CATALOG_FILE)
+        shutil.copyfile(previous.catalog, catalog)
+        connection = sqlite3.connect(catalog, isolation_level=None)
         try:
-            update_index(previous.whoosh, temporary / "whoosh", changed, removed, articles)
+            connection.execute("PRAGMA journal_mode=OFF")  # a half-written file is discarded with its generation
+            connection.execute("PRAGMA synchronous=OFF")
+            changed, removed = apply_update(connection, plan)
+            words = [word for (word,) in connection.execute("SELECT word FROM words ORDER BY word")]
+        finally:
+            connection.close()
+        with open(catalog, "rb") as handle:
+            os.fsync(handle.fileno())
+        try:
+            update_index(previous.whoosh, temporary / "whoosh", changed, removed, words)
         except Exception:  # the previous index is damaged (Whoosh raises all sorts): build in full
             remove_tree(temporary)
             return None
-        problems = [(p.path, p.line, p.message) for p in loaded.problems]
-        write_catalog(str(temporary / CATALOG_FILE), articles, name_index(articles), problems, sources, front_matters)
         temporary.rename(index_path / name)
     except BaseException:
         remove_tree(temporary)
         raise
-    return swap_in(corpus, index_dir, name, fingerprint, content, dirs, loaded, articles, started)
+    return swap_in(corpus, index_dir, name, fingerprint, dirs, count_report(index_path / name), started)
+
+
+def count_report(generation: StrPath) -> dict[str, int]:
+    """Return the counts a BuildReport shows, read from a generation's catalog."""
+    import sqlite3
+
+    connection = sqlite3.connect(os.path.join(generation, CATALOG_FILE))
+    try:
+        kinds = dict(connection.execute("SELECT kind, count(*) FROM entries WHERE card = 0 GROUP BY kind").fetchall())
+        cards = connection.execute("SELECT count(*) FROM entries WHERE card = 1").fetchone()[0]
+        problems = connection.execute("SELECT count(*) FROM problems").fetchone()[0]
+    finally:
+        connection.close()
+    return {
+        "entries": sum(kinds.values()),
+        "ideologies": kinds.get("ideology", 0),
+        "terms": kinds.get("term", 0),
+        "people": kinds.get("person", 0),
+        "cards": cards,
+        "problems": problems,
+    }
 
 
 def swap_in(
@@ -539,10 +618,8 @@ def swap_in(
     index_dir: StrPath,
     name: str,
     fingerprint: str,
-    content: str,
     dirs: list[list[str]],
-    loaded: Any,
-    articles: list[Any],
+    counts: dict[str, int],
     started: float,
 ) -> BuildReport:
     """Make the generation `name` current, mark the previous one superseded and report."""
@@ -553,7 +630,6 @@ def swap_in(
             "format": FORMAT,
             "generation": name,
             "fingerprint": fingerprint,
-            "content": content,
             "dirs": dirs,
             "corpus": os.path.realpath(corpus),  # for prune_indexes
         },
@@ -562,16 +638,8 @@ def swap_in(
     if old and os.path.isdir(old):
         os.utime(old)  # its mtime now records when it was superseded
     collect_garbage(index_dir, keep=name)
-    kinds = [article.kind for article in loaded.articles]
     return BuildReport(
-        entries=len(kinds),
-        ideologies=kinds.count("ideology"),
-        terms=kinds.count("term"),
-        people=kinds.count("person"),
-        cards=len(articles) - len(kinds),
-        problems=len(loaded.problems),
-        seconds=time.perf_counter() - started,
-        generation=os.path.join(os.fspath(index_dir), name),
+        **counts, seconds=time.perf_counter() - started, generation=os.path.join(os.fspath(index_dir), name)
     )
 
 
