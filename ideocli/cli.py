@@ -165,20 +165,21 @@ class StdoutGuard:
 class DelayedProgress:
     """Progress callback that shows a bar only once a build has run for half a second."""
 
-    def __init__(self, label: str = "building the index") -> None:
+    def __init__(self, label: str = "building the index", counts: bool = False) -> None:
         self.started = time.monotonic()
         self.bar: Any = None
         self.label = label
+        self.counts = counts  # show done/total, not a percentage
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None and time.monotonic() - self.started > PROGRESS_DELAY_SECONDS:
             from ideocli.render.richtext import ProgressBar
 
-            self.bar = ProgressBar(total, self.label)
+            self.bar = ProgressBar(total, self.label, self.counts)
             with ctrl_c_deferred():
                 self.bar.start()
         if self.bar is not None:
-            self.bar.update(done)
+            self.bar.update(done, total)
 
     def close(self) -> None:
         """Take the bar away and give the cursor back, however the build ended."""
@@ -1123,7 +1124,7 @@ def export_html(state: State, directory: str) -> None:
     from ideocli.web.export import export_html as write_site
 
     library = state.library()
-    progress = DelayedProgress("writing pages") if is_terminal(sys.stderr) else None
+    progress = DelayedProgress("writing pages", counts=True) if is_terminal(sys.stderr) else None
     try:
         written = write_site(library, directory, on_progress=progress)
     finally:

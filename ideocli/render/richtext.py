@@ -209,13 +209,21 @@ def index_report(out: Output, report: BuildReport) -> None:
 class ProgressBar:
     """A transient progress bar on stderr for index builds (and exports)."""
 
-    def __init__(self, total: int, label: str = "building the index") -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    def __init__(self, total: int, label: str = "building the index", counts: bool = True) -> None:
+        """`counts`: show "done/total" (pages written); else a percentage (an index build counts work units)."""
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
         self.progress = Progress(
             TextColumn(label),
             BarColumn(),
-            MofNCompleteColumn(),
+            MofNCompleteColumn() if counts else TaskProgressColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
             console=IdeoConsole(stderr=True),
@@ -226,8 +234,8 @@ class ProgressBar:
     def start(self) -> None:
         self.progress.start()
 
-    def update(self, done: int) -> None:
-        self.progress.update(self.task, completed=done)
+    def update(self, done: int, total: int | None = None) -> None:
+        self.progress.update(self.task, completed=done, total=total)
 
     def close(self) -> None:
         """Clear the bar and show the cursor again."""
