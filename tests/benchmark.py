@@ -191,6 +191,8 @@ def scale_row(size: int, runs: int, work: str) -> dict[str, str]:
         [ideo, "search", "state"],
         ["sh", "-c", f"'{ideo}' list | head -1"],
         [ideo, "related", "trotskyism", "--depth", "2"],
+        [ideo, "define", "vanguard party"],
+        [ideo, "search", '"conquest of bread"'],  # a rare phrase
         [ideo, "show", "trotskyzm"],  # not found: suggestions
     ]
     global RUNS
@@ -212,6 +214,8 @@ def scale_row(size: int, runs: int, work: str) -> dict[str, str]:
         "`search state`": f"{times[2] * 1000:.0f} ms",
         "`list | head -1`": ratio(times[3]),
         "`related --depth 2`": ratio(times[4]),
+        "`define`": ratio(times[5]),
+        "rare phrase": f"{times[6] * 1000:.0f} ms",
         "not found + suggestions": f"{suggest * 1000:.0f} ms",
         "index / corpus on disk": f"{live_generation_bytes(index_dir) / 2**20:.0f} / {directory_bytes(corpus) / 2**20:.0f} MB",
         "build peak RSS (all its processes)": f"{peak / 1024:.0f} MiB",
