@@ -219,6 +219,19 @@ class Catalog:
             raise ValueError("the title table is damaged")
         return found
 
+    def titles_and_kinds(self, slugs: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Return slug -> (title, kind) for those of `slugs` that are entries or cards."""
+        found: dict[str, tuple[str, str]] = {}
+        unique = sorted(set(slugs))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            sql = f"SELECT slug, title, kind FROM entries WHERE slug IN ({','.join('?' * len(chunk))})"
+            for slug, title, kind in self.query(sql, chunk):
+                if not isinstance(title, str) or not isinstance(kind, str):
+                    raise ValueError(f"the row of {slug!r} is damaged")
+                found[slug] = (title, kind)
+        return found
+
     def count(self) -> int:
         return int(self.query("SELECT count(*) FROM entries")[0][0])
 

@@ -301,9 +301,16 @@ class Library:
                 edges += [
                     ("linked_from", source) for source in self.backlinks(current) if source not in article.outgoing()
                 ]
-                for relation_name, target in edges:
-                    if entry(target) is not None:
-                        children.append(node(target, relation_name, level + 1))
+                if level + 1 == depth:  # leaves need only a title and kind: one query for them all
+                    leaves = self._read(lambda: self.catalog.titles_and_kinds([target for _, target in edges]))
+                    for relation_name, target in edges:
+                        if target in leaves:
+                            seen.add(target)
+                            children.append(TreeNode(target, *leaves[target], relation_name))
+                else:
+                    for relation_name, target in edges:
+                        if entry(target) is not None:
+                            children.append(node(target, relation_name, level + 1))
             return TreeNode(current, article.title, article.kind, relation, tuple(children))
 
         return node(slug, "", 0)

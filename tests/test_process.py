@@ -128,3 +128,34 @@ def test_glossary_aliases_resolve(shipped: Path, name: str, slug: str) -> None:
 def test_shipped_search_folds_accents_and_stems(shipped: Path, query: str, slug: str) -> None:
     document = json.loads(run("search", query, "--limit", "20", "--format", "json").stdout)
     assert slug in [hit["slug"] for hit in document["hits"]]
+
+
+@pytest.mark.parametrize("slug", ["trotskyism", "karl-marx", "liberalism"])
+def test_related_tree_reads_leaves_in_bulk_and_draws_the_same_tree(shipped: Path, slug: str) -> None:
+    from ideocli.library import DERIVED_RELATIONS, RELATIONS, TreeNode, open_library
+    from ideocli.paths import resolve_paths
+
+    library = open_library(resolve_paths(env=os.environ))
+
+    def reference(depth: int) -> TreeNode:  # every node read whole, one at a time
+        seen: set[str] = set()
+
+        def node(current: str, relation: str, level: int) -> TreeNode:
+            article = library.summary_of(current)
+            assert article is not None
+            if current in seen:
+                return TreeNode(current, article.title, article.kind, relation, repeated=level < depth)
+            seen.add(current)
+            children = []
+            if level < depth:
+                edges = [
+                    (name, target) for name in (*RELATIONS, *DERIVED_RELATIONS) for target in getattr(article, name)
+                ]
+                edges += [("linked_from", s) for s in library.backlinks(current) if s not in article.outgoing()]
+                children = [node(t, name, level + 1) for name, t in edges if library.summary_of(t) is not None]
+            return TreeNode(current, article.title, article.kind, relation, tuple(children))
+
+        return node(slug, "", 0)
+
+    for depth in (1, 2, 3):
+        assert library.related_tree(slug, depth) == reference(depth)
