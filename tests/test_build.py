@@ -73,11 +73,11 @@ def test_the_shipped_corpus_in_parts_ranks_as_in_one_process(
     whole index's, not a segment's)."""
     from ideocli.paths import resolve_paths
 
-    in_parts = open_library(resolve_paths(env=os.environ))  # the session's shipped index: 3,897 documents
-    one = tmp_path / "one"
-    monkeypatch.setenv("IDEO_PARALLEL_MIN_DOCUMENTS", ONE_PROCESS)
-    whole = open_library(resolve_paths(index_flag=str(one), env=os.environ))
-    assert segments(str(one)) == 1 and segments(in_parts.paths.index) == min(2, os.cpu_count() or 1)
+    whole = open_library(resolve_paths(env=os.environ))  # the session's shipped index: 3,897 documents
+    parts = tmp_path / "parts"
+    monkeypatch.setenv("IDEO_PARALLEL_MIN_DOCUMENTS", "2")
+    in_parts = open_library(resolve_paths(index_flag=str(parts), env=os.environ))
+    assert segments(whole.paths.index) == 1 and segments(str(parts)) == min(2, os.cpu_count() or 1)
     judged = [(judged.query, None) for judged in load_queries()]
     extra = ["anarchism -communism", "socialism -marxism -leninism", "state -anarchism", "revolution", "figure:marx"]
     since = search.Filters(since=1848, until=1917)
