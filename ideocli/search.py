@@ -898,6 +898,9 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
     except Exception:  # the parser should not raise, but a query must never crash the CLI
         words = re.findall(r"\w+", text)
         parsed = query.Or([query.Term(field, word.lower()) for word in words for field in ("title", "body")])
+    if parsed is query.NullQuery and (excluded := exclusions_only(text)):
+        # Whoosh parses a query of nothing but "-word"s to nothing; it means every entry but those.
+        parsed = query.Not(query.Or([parser.parse(word) for word in excluded]))
     if parsed is query.NullQuery:
         raise BadUsage(f'nothing to search for in "{shorten(text)}"; try words, a "phrase" or prefix*')
     if isinstance(parsed, query.Not):  # only exclusions ("-marxism"): every entry but those
@@ -911,6 +914,14 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query:
         if phrase is not query.NullQuery and parsed is not query.NullQuery:
             parsed = query.Or([parsed, phrase.with_boost(PHRASE_BOOST)])
     return parsed
+
+
+def exclusions_only(text: str) -> list[str]:
+    """Return the words of a query made only of exclusions ("-marxism -leninism"), else []."""
+    words = text.split()
+    if words and all(len(word) > 1 and word.startswith("-") for word in words):
+        return [word[1:] for word in words]
+    return []
 
 
 class Filters(NamedTuple):

@@ -170,6 +170,17 @@ def test_search_stems_folds_accents_and_excludes(paths: Paths) -> None:
     assert "rolling-reform" in [h.slug for h in library.search("roll*", limit=10).hits]
 
 
+def test_a_query_of_only_exclusions_finds_every_other_entry(paths: Paths) -> None:
+    library = open_library(paths)
+    every = {h.slug for h in library.search("NOT zzzz", limit=100).hits}
+    assert len(every) > 5
+    assert {h.slug for h in library.search("-alphaism", limit=100).hits} == every - {
+        h.slug for h in library.search("alphaism", limit=100).hits
+    }
+    both = {h.slug for h in library.search("alphaism OR gammaism", limit=100).hits}
+    assert {h.slug for h in library.search("-alphaism -gammaism", limit=100).hits} == every - both
+
+
 def test_own_name_ranks_first_whatever_the_kind(paths: Paths) -> None:
     library = open_library(paths)
     assert library.search("rolling reform", limit=10).hits[0].slug == "rolling-reform"  # a term, first
