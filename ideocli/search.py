@@ -470,15 +470,14 @@ def progress_pool(tempstore: Any, segment: Any, limitmb: int) -> Any:
 
 def write_segment(
     articles: Iterable[Article], directory: str | os.PathLike[str], limitmb: int, callbacks: PartCallbacks
-) -> int:
-    """Create a Whoosh index in `directory` holding `articles` as one segment; return their number."""
+) -> None:
+    """Create a Whoosh index in `directory` holding `articles` as one segment."""
     ix = index.create_in(str(directory), make_schema())
     # compound=False: a compound segment is copied whole into memory by every searcher.
     # compression=0: zlib on every postings block cost a sixth of the build, to save a few MB.
     writer = ix.writer(compound=False, codec=W3Codec(compression=0), limitmb=limitmb)
     # The writer made its pool in its constructor; it is empty still, so it can be swapped for one that counts.
     writer.pool = progress_pool(writer._tempstorage, writer.newsegment, limitmb)
-    number = 0
     try:
         for number, article in enumerate(articles, start=1):
             writer.add_document(**document_fields(article))
@@ -488,7 +487,6 @@ def write_segment(
         raise
     writer.pool.on_written = callbacks.written
     writer.commit()
-    return number
 
 
 class PartBuildFailed(Exception):
@@ -603,6 +601,8 @@ def child_error(child: Any, part: str) -> str:
 def join_parts(directory: str | os.PathLike[str], parts: Sequence[str]) -> None:
     """Move the segments of the part indexes into `directory` and write one table of contents
     listing them all, in order."""
+    import shutil
+
     from whoosh.filedb.filestore import FileStorage
     from whoosh.index import TOC, clean_files
 
@@ -620,8 +620,6 @@ def join_parts(directory: str | os.PathLike[str], parts: Sequence[str]) -> None:
         segments += toc.segments
     TOC(schema, segments, 1).write(ix.storage, ix.indexname)
     clean_files(ix.storage, ix.indexname, 1, segments)
-    import shutil
-
     for part in parts:
         shutil.rmtree(part)
 
